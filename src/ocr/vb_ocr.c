@@ -1,0 +1,256 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+#include "vb_ocr.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <leptonica/allheaders.h>
+#include <tesseract/capi.h>
+
+typedef struct job {
+    PIX *pix;
+    int dpi;
+    void *tag;
+    int page;
+} job;
+
+typedef struct worker {
+    struct vb_ocr *pool;
+    pthread_t thread;
+    TessBaseAPI *api;
+    int started;
+} worker;
+
+struct vb_ocr {
+    vb_ocr_opts opts;
+    pthread_mutex_t lock;
+    pthread_cond_t not_empty; /* a job is queued, or shutting down */
+    pthread_cond_t not_full;  /* room in the queue */
+    pthread_cond_t idle;      /* in_flight reached zero */
+    job *queue;               /* ring buffer */
+    int cap, head, count;
+    int in_flight; /* queued plus being recognised */
+    int shutdown;
+    int cancelled;
+    worker *workers;
+    int n_workers;
+};
+
+int vb_ocr_default_jobs(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (int)n : 1;
+}
+
+static void deliver(vb_ocr *pool, vb_ocr_result *r)
+{
+    pool->opts.done(pool->opts.user, r);
+    pthread_mutex_lock(&pool->lock);
+    if (--pool->in_flight == 0)
+        pthread_cond_broadcast(&pool->idle);
+    pthread_mutex_unlock(&pool->lock);
+}
+
+static void recognise(worker *w, job *j, vb_ocr_result *r)
+{
+    vb_ocr *pool = w->pool;
+    PIX *img = j->pix;
+    PIX *clean = NULL;
+    double t0 = vb_now();
+    if (!pool->opts.no_clean) {
+        vb_ocr_clean_info info;
+        if (vb_ocr_clean(j->pix, &clean, &info, &r->err) != VB_OK)
+            return;
+        r->noisy = info.noisy;
+        r->skew_degrees = info.skew_degrees;
+        img = clean;
+    }
+    double t1 = vb_now();
+    TessBaseAPISetImage2(w->api, img);
+    TessBaseAPISetSourceResolution(w->api, j->dpi);
+    if (TessBaseAPIRecognize(w->api, NULL) != 0) {
+        vb_error_set(&r->err, VB_ERR_INTERNAL, "Tesseract could not recognise the page");
+    } else {
+        char *text = TessBaseAPIGetUTF8Text(w->api);
+        if (text) {
+            r->text = strdup(text);
+            TessDeleteText(text);
+        }
+        if (!r->text)
+            vb_error_set(&r->err, VB_ERR_NOMEM, "out of memory");
+        r->confidence = TessBaseAPIMeanTextConf(w->api);
+    }
+    TessBaseAPIClear(w->api);
+    r->clean_seconds = t1 - t0;
+    r->recognize_seconds = vb_now() - t1;
+    pixDestroy(&clean);
+}
+
+static void *worker_main(void *arg)
+{
+    worker *w = arg;
+    vb_ocr *pool = w->pool;
+    for (;;) {
+        pthread_mutex_lock(&pool->lock);
+        while (pool->count == 0 && !pool->shutdown)
+            pthread_cond_wait(&pool->not_empty, &pool->lock);
+        if (pool->count == 0) {
+            pthread_mutex_unlock(&pool->lock);
+            return NULL;
+        }
+        job j = pool->queue[pool->head];
+        pool->head = (pool->head + 1) % pool->cap;
+        pool->count--;
+        int cancelled = pool->cancelled;
+        pthread_cond_signal(&pool->not_full);
+        pthread_mutex_unlock(&pool->lock);
+
+        vb_ocr_result r;
+        memset(&r, 0, sizeof r);
+        r.tag = j.tag;
+        r.page = j.page;
+        r.confidence = -1;
+        if (cancelled)
+            vb_error_set(&r.err, VB_ERR_INTERRUPTED, "interrupted before recognition");
+        else
+            recognise(w, &j, &r);
+        if (r.err.code != VB_OK)
+            r.err.page = j.page + 1;
+        pixDestroy(&j.pix);
+        deliver(pool, &r);
+    }
+}
+
+static void stop_workers(vb_ocr *pool)
+{
+    pthread_mutex_lock(&pool->lock);
+    pool->shutdown = 1;
+    pthread_cond_broadcast(&pool->not_empty);
+    pthread_mutex_unlock(&pool->lock);
+    for (int i = 0; i < pool->n_workers; i++) {
+        worker *w = &pool->workers[i];
+        if (w->started)
+            pthread_join(w->thread, NULL);
+        if (w->api) {
+            TessBaseAPIEnd(w->api);
+            TessBaseAPIDelete(w->api);
+        }
+    }
+}
+
+vb_status vb_ocr_create(vb_ocr **out, const vb_ocr_opts *opts, vb_error *err)
+{
+    *out = NULL;
+    if (!opts || !opts->done)
+        return vb_error_set(err, VB_ERR_USAGE, "vb_ocr_create: a done callback is required");
+    vb_ocr *pool = calloc(1, sizeof *pool);
+    if (!pool)
+        return vb_error_set(err, VB_ERR_NOMEM, "out of memory");
+    pool->opts = *opts;
+    if (pool->opts.jobs <= 0)
+        pool->opts.jobs = vb_ocr_default_jobs();
+    if (!pool->opts.lang)
+        pool->opts.lang = "vie";
+    if (pool->opts.psm <= 0)
+        pool->opts.psm = PSM_AUTO;
+    /* Two pages per worker keep every engine busy while the producer renders
+     * the next page, and bound the memory held in page images. */
+    pool->cap = 2 * pool->opts.jobs;
+    pool->queue = calloc((size_t)pool->cap, sizeof *pool->queue);
+    pool->workers = calloc((size_t)pool->opts.jobs, sizeof *pool->workers);
+    if (!pool->queue || !pool->workers) {
+        free(pool->queue);
+        free(pool->workers);
+        free(pool);
+        return vb_error_set(err, VB_ERR_NOMEM, "out of memory");
+    }
+    pthread_mutex_init(&pool->lock, NULL);
+    pthread_cond_init(&pool->not_empty, NULL);
+    pthread_cond_init(&pool->not_full, NULL);
+    pthread_cond_init(&pool->idle, NULL);
+
+    vb_status st = VB_OK;
+    for (int i = 0; i < pool->opts.jobs && st == VB_OK; i++) {
+        worker *w = &pool->workers[i];
+        w->pool = pool;
+        pool->n_workers++;
+        w->api = TessBaseAPICreate();
+        if (!w->api || TessBaseAPIInit3(w->api, pool->opts.datapath, pool->opts.lang) != 0) {
+            st = vb_error_set(err, VB_ERR_RULES,
+                              "cannot load the Tesseract language '%s' (is tesseract-ocr-%s "
+                              "installed?)",
+                              pool->opts.lang, pool->opts.lang);
+            break;
+        }
+        TessBaseAPISetPageSegMode(w->api, (TessPageSegMode)pool->opts.psm);
+        /* Tesseract's own chatter ("Estimating resolution ...") stays out of
+         * our stderr: stage code never prints. */
+        TessBaseAPISetVariable(w->api, "debug_file", "/dev/null");
+        if (pthread_create(&w->thread, NULL, worker_main, w) != 0) {
+            st = vb_error_set(err, VB_ERR_INTERNAL, "cannot start an OCR thread");
+            break;
+        }
+        w->started = 1;
+    }
+    if (st != VB_OK) {
+        vb_ocr_destroy(&pool);
+        return st;
+    }
+    *out = pool;
+    return VB_OK;
+}
+
+vb_status vb_ocr_submit(vb_ocr *pool, PIX **pix, int dpi, void *tag, int page, vb_error *err)
+{
+    if (!pix || !*pix)
+        return vb_error_set(err, VB_ERR_USAGE, "vb_ocr_submit: no image");
+    pthread_mutex_lock(&pool->lock);
+    while (pool->count == pool->cap)
+        pthread_cond_wait(&pool->not_full, &pool->lock);
+    job *j = &pool->queue[(pool->head + pool->count) % pool->cap];
+    j->pix = *pix;
+    j->dpi = dpi > 0 ? dpi : 300;
+    j->tag = tag;
+    j->page = page;
+    pool->count++;
+    pool->in_flight++;
+    *pix = NULL;
+    pthread_cond_signal(&pool->not_empty);
+    pthread_mutex_unlock(&pool->lock);
+    return VB_OK;
+}
+
+void vb_ocr_wait(vb_ocr *pool)
+{
+    pthread_mutex_lock(&pool->lock);
+    while (pool->in_flight > 0)
+        pthread_cond_wait(&pool->idle, &pool->lock);
+    pthread_mutex_unlock(&pool->lock);
+}
+
+void vb_ocr_cancel(vb_ocr *pool)
+{
+    pthread_mutex_lock(&pool->lock);
+    pool->cancelled = 1;
+    pthread_mutex_unlock(&pool->lock);
+}
+
+void vb_ocr_destroy(vb_ocr **ppool)
+{
+    if (!ppool || !*ppool)
+        return;
+    vb_ocr *pool = *ppool;
+    stop_workers(pool);
+    for (int i = 0; i < pool->count; i++)
+        pixDestroy(&pool->queue[(pool->head + i) % pool->cap].pix);
+    pthread_mutex_destroy(&pool->lock);
+    pthread_cond_destroy(&pool->not_empty);
+    pthread_cond_destroy(&pool->not_full);
+    pthread_cond_destroy(&pool->idle);
+    free(pool->queue);
+    free(pool->workers);
+    free(pool);
+    *ppool = NULL;
+}
