@@ -11,6 +11,7 @@
 #include "vb_emit.h"
 #include "vb_extract.h"
 #include "vb_normalize.h"
+#include "vb_ocr.h"
 
 typedef struct doc_cmd {
     int extract;        /* 0: print text (ocr); 1: print records (extract) */
@@ -142,7 +143,8 @@ static void usage_docs(FILE *f, const char *cmd)
             "  FILE is a PDF, TIFF, PNG, JPEG or UTF-8 text file; - reads standard input.\n"
             "  --jobs N     OCR threads (default: the number of cores)\n"
             "  --lang L     Tesseract language (default: vie)\n"
-            "  --no-clean   give Tesseract the page image without clean-up\n",
+            "  --no-clean   give Tesseract the page image without clean-up\n"
+            "  --stats      print timing (JSON) on standard error at the end\n",
             cmd, strcmp(cmd, "ocr") == 0 ? " [--raw]" : " [--rules DIR]");
     if (strcmp(cmd, "ocr") == 0)
         fprintf(f, "  --raw        print Tesseract's text without normalisation\n"
@@ -166,10 +168,12 @@ static int run_docs(int argc, char **argv, int extract)
         {"jobs", required_argument, NULL, 'j'}, {"lang", required_argument, NULL, 'l'},
         {"no-clean", no_argument, NULL, 'C'},   {"raw", no_argument, NULL, 'r'},
         {"rules", required_argument, NULL, 'R'}, {"help", no_argument, NULL, 'h'},
+        {"stats", no_argument, NULL, 'S'},
         {NULL, 0, NULL, 0}};
     pipeline_opts po = {0};
     doc_cmd c = {.extract = extract};
     const char *rules_dir = NULL;
+    int print_stats = 0;
     int opt;
     optind = 1;
     while ((opt = getopt_long(argc, argv, "j:l:h", longopts, NULL)) != -1) {
@@ -184,6 +188,7 @@ static int run_docs(int argc, char **argv, int extract)
         case 'C': po.no_clean = 1; break;
         case 'r': c.raw = 1; break;
         case 'R': rules_dir = optarg; break;
+        case 'S': print_stats = 1; break;
         case 'h': usage_docs(stdout, cmd); return VB_EXIT_OK;
         default: usage_docs(stderr, cmd); return VB_EXIT_USAGE;
         }
@@ -211,7 +216,14 @@ static int run_docs(int argc, char **argv, int extract)
     po.user = &c;
     po.stop = &cli_stop;
     pipeline_stats stats;
+    double t0 = vb_now();
     vb_status st = pipeline_run(&po, argv + optind, (size_t)(argc - optind), &stats, &err);
+    if (print_stats)
+        fprintf(stderr,
+                "{\"documents\":%d,\"pages\":%d,\"seconds\":%.3f,\"recognize_seconds\":%.3f,"
+                "\"clean_seconds\":%.3f,\"jobs\":%d}\n",
+                stats.docs, stats.pages, vb_now() - t0, stats.recognize_seconds,
+                stats.clean_seconds, po.jobs ? po.jobs : vb_ocr_default_jobs());
     if (st != VB_OK) {
         cli_report("error", &err);
         worsen(&c, cli_exit_code(st));
