@@ -13,9 +13,10 @@
 
 #include <leptonica/allheaders.h>
 
-/* Share of page pixels that a 3x3 median flips, above which the page is
- * called noisy. Clean text loses well under 0.1% (stroke corners only). */
-#define NOISE_FRACTION 0.004
+/* Share of page pixels that a 2x2 opening removes, above which the page is
+ * called noisy. Measured on the fixtures at 300 dpi: clean pages 0.02%
+ * (stroke corners), photocopied ones 0.12% to 0.3% (specks). */
+#define NOISE_FRACTION 0.0006
 /* Skew smaller than this is left alone: rotating costs and blurs nothing. */
 /* Background normalisation maps paper to 200 and ink towards 0. */
 #define CLEAN_THRESHOLD 150
