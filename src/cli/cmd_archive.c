@@ -45,14 +45,19 @@ static int parse_opts(int argc, char **argv, const char *name, const int *allowe
     memset(o, 0, sizeof *o);
     optind = 1;
     opterr = 0;
-    int c;
-    while ((c = getopt_long(argc, argv, "h", long_opts, NULL)) != -1) {
+    int c, li = -1;
+    while ((c = getopt_long(argc, argv, "h", long_opts, &li)) != -1) {
         int ok = c == 'h';
         for (size_t i = 0; i < n; i++)
             ok |= allowed[i] == c;
-        if (c == '?' || c == ':' || !ok) {
+        if (c == '?' || c == ':') {
             cli_errorf("%s: unknown or incomplete option '%s' (vanban %s --help)", name,
                        argv[optind - 1], name);
+            return -1;
+        }
+        if (!ok) {
+            cli_errorf("%s: no option --%s here (vanban %s --help)", name, long_opts[li].name,
+                       name);
             return -1;
         }
         char *end;
@@ -146,6 +151,60 @@ static char *join_args(int argc, char **argv, int from)
     return b.data ? vb_buf_steal(&b, NULL) : NULL;
 }
 
+/* search and cites: options, the words after them as the argument, one
+ * call to the archive that prints through its callback. */
+struct query_command {
+    const char *name;
+    const int *allowed;
+    size_t n_allowed;
+    const char *help;
+    const char *missing; /* the argument is missing */
+    const char *none;    /* printf format for "nothing found" (on a terminal) */
+    vb_status (*run)(vb_archive *a, const char *arg, const struct common_opts *o, int *n,
+                     vb_error *err);
+};
+
+static int query_command(const struct query_command *c, int argc, char **argv)
+{
+    struct common_opts o;
+    int first = parse_opts(argc, argv, c->name, c->allowed, c->n_allowed, &o);
+    if (o.help) {
+        fputs(c->help, stdout);
+        return VB_EXIT_OK;
+    }
+    if (first < 0)
+        return VB_EXIT_USAGE;
+    char *arg = join_args(argc, argv, first);
+    if (!arg) {
+        cli_errorf("%s: %s", c->name, c->missing);
+        return VB_EXIT_USAGE;
+    }
+    int code = VB_EXIT_OK, n = 0;
+    vb_archive *a = open_archive(o.db, &code);
+    if (a) {
+        vb_error err;
+        vb_error_clear(&err);
+        vb_status st = c->run(a, arg, &o, &n, &err);
+        if (st == VB_ERR_USAGE) {
+            cli_errorf("%s: %s", c->name, err.message);
+            code = VB_EXIT_USAGE;
+        } else if (st != VB_OK) {
+            code = fail(&err, st);
+        } else if (n == 0 && !o.json && isatty(STDERR_FILENO)) {
+            fputs("vanban: ", stderr);
+            fprintf(stderr, c->none, arg);
+            fputc('\n', stderr);
+        }
+        vb_archive_close(&a);
+    }
+    free(arg);
+    if (fflush(stdout) != 0 && code == VB_EXIT_OK) {
+        cli_errorf("%s: cannot write the results", c->name);
+        code = VB_EXIT_INPUT;
+    }
+    return code;
+}
+
 /* ---- search ---- */
 
 struct search_out {
@@ -156,7 +215,7 @@ static int print_hit(void *user, const vb_search_hit *h)
 {
     struct search_out *o = user;
     if (o->json) {
-        fprintf(stdout, "{\"rank\":%d,\"exact\":%s,\"score\":%.4f", h->rank,
+        fprintf(stdout, "{\"rank\":%d,\"exact\":%s,\"score\":%.6g", h->rank,
                 h->exact ? "true" : "false", h->score);
         put_field(stdout, "id", h->id, 0);
         put_field(stdout, "path", h->path, 0);
@@ -168,56 +227,40 @@ static int print_hit(void *user, const vb_search_hit *h)
         fputs("}\n", stdout);
     } else {
         printf("%d. %s  %s  %s\n   %s  (%.12s)\n   %s\n", h->rank, h->symbol ? h->symbol : "-",
-               h->date ? h->date : "-", h->issuer ? h->issuer : "-", h->path ? h->path : "-",
-               h->id, h->snippet);
+               h->date ? h->date : "-", h->issuer ? h->issuer : "-", h->path ? h->path : "-", h->id,
+               h->snippet);
     }
     return ferror(stdout) != 0;
+}
+
+static vb_status run_search(vb_archive *a, const char *query, const struct common_opts *o, int *n,
+                            vb_error *err)
+{
+    int tty = isatty(STDOUT_FILENO) && !o->json;
+    vb_search_opts so = {
+        .limit = o->limit,
+        .mark_open = tty ? "\033[1m" : "[",
+        .mark_close = tty ? "\033[0m" : "]",
+    };
+    struct search_out out = {o->json};
+    return vb_archive_search(a, query, &so, print_hit, &out, n, err);
 }
 
 int cmd_search(int argc, char **argv)
 {
     static const int allowed[] = {OPT_DB, OPT_JSON, OPT_LIMIT};
-    struct common_opts o;
-    int first = parse_opts(argc, argv, "search", allowed, 3, &o);
-    if (o.help) {
-        printf("usage: vanban search --db ARCHIVE QUERY... [--limit N] [--json]\n"
-               "  The documents containing QUERY as a phrase, best first; diacritics are\n"
-               "  optional (\"dang uy\" finds \"Đảng ủy\"), and documents with the phrase as\n"
-               "  typed come first. --limit N (default 20); --json: JSON Lines.\n");
-        return VB_EXIT_OK;
-    }
-    if (first < 0)
-        return VB_EXIT_USAGE;
-    char *query = join_args(argc, argv, first);
-    if (!query) {
-        cli_errorf("search: what to search for? (vanban search --db FILE QUERY)");
-        return VB_EXIT_USAGE;
-    }
-    int code = VB_EXIT_OK, n = 0;
-    vb_archive *a = open_archive(o.db, &code);
-    if (a) {
-        int tty = isatty(STDOUT_FILENO) && !o.json;
-        vb_search_opts so = {
-            .limit = o.limit,
-            .mark_open = tty ? "\033[1m" : "[",
-            .mark_close = tty ? "\033[0m" : "]",
-        };
-        struct search_out out = {o.json};
-        vb_error err;
-        vb_error_clear(&err);
-        vb_status st = vb_archive_search(a, query, &so, print_hit, &out, &n, &err);
-        if (st != VB_OK)
-            code = fail(&err, st);
-        else if (n == 0 && !o.json && isatty(STDERR_FILENO))
-            fprintf(stderr, "vanban: no document contains \"%s\"\n", query);
-        vb_archive_close(&a);
-    }
-    free(query);
-    if (fflush(stdout) != 0 && code == VB_EXIT_OK) {
-        cli_errorf("search: cannot write the results");
-        code = VB_EXIT_INPUT;
-    }
-    return code;
+    static const struct query_command c = {
+        "search",
+        allowed,
+        3,
+        "usage: vanban search --db ARCHIVE QUERY... [--limit N] [--json]\n"
+        "  The documents containing QUERY as a phrase, best first; diacritics are\n"
+        "  optional (\"dang uy\" finds \"Đảng ủy\"), and documents with the phrase as\n"
+        "  typed come first. --limit N (default 20); --json: JSON Lines.\n",
+        "what to search for? (vanban search --db FILE QUERY)",
+        "no document contains \"%s\"",
+        run_search};
+    return query_command(&c, argc, argv);
 }
 
 /* ---- cites ---- */
@@ -242,48 +285,28 @@ static int print_cite(void *user, const vb_cite_hit *h)
     return ferror(stdout) != 0;
 }
 
+static vb_status run_cites(vb_archive *a, const char *symbol, const struct common_opts *o, int *n,
+                           vb_error *err)
+{
+    return vb_archive_cites(a, symbol, print_cite, (void *)&o->json, n, err);
+}
+
 int cmd_cites(int argc, char **argv)
 {
     static const int allowed[] = {OPT_DB, OPT_JSON};
-    struct common_opts o;
-    int first = parse_opts(argc, argv, "cites", allowed, 2, &o);
-    if (o.help) {
-        printf("usage: vanban cites --db ARCHIVE SYMBOL [--json]\n"
-               "  The documents that cite SYMBOL, one per line: symbol, issuer, date, path\n"
-               "  (tab-separated; --json: JSON Lines with the cited symbol and the role,\n"
-               "  can_cu or dan_chieu). SYMBOL may be loose: \"124/2021/TT-BCA\",\n"
-               "  \"thong tu 124/2021\", \"TT 124\", \"Chỉ thị số 01-CT/TU\".\n");
-        return VB_EXIT_OK;
-    }
-    if (first < 0)
-        return VB_EXIT_USAGE;
-    char *symbol = join_args(argc, argv, first);
-    if (!symbol) {
-        cli_errorf("cites: which document? (vanban cites --db FILE SYMBOL)");
-        return VB_EXIT_USAGE;
-    }
-    int code = VB_EXIT_OK, n = 0;
-    vb_archive *a = open_archive(o.db, &code);
-    if (a) {
-        vb_error err;
-        vb_error_clear(&err);
-        vb_status st = vb_archive_cites(a, symbol, print_cite, &o.json, &n, &err);
-        if (st == VB_ERR_USAGE) {
-            cli_errorf("cites: %s", err.message);
-            code = VB_EXIT_USAGE;
-        } else if (st != VB_OK) {
-            code = fail(&err, st);
-        } else if (n == 0 && !o.json && isatty(STDERR_FILENO)) {
-            fprintf(stderr, "vanban: no document cites \"%s\"\n", symbol);
-        }
-        vb_archive_close(&a);
-    }
-    free(symbol);
-    if (fflush(stdout) != 0 && code == VB_EXIT_OK) {
-        cli_errorf("cites: cannot write the results");
-        code = VB_EXIT_INPUT;
-    }
-    return code;
+    static const struct query_command c = {
+        "cites",
+        allowed,
+        2,
+        "usage: vanban cites --db ARCHIVE SYMBOL [--json]\n"
+        "  The documents that cite SYMBOL, one per line: symbol, issuer, date, path\n"
+        "  (tab-separated; --json: JSON Lines with the cited symbol and the role,\n"
+        "  can_cu or dan_chieu). SYMBOL may be loose: \"124/2021/TT-BCA\",\n"
+        "  \"thong tu 124/2021\", \"TT 124\", \"Chỉ thị số 01-CT/TU\".\n",
+        "which document? (vanban cites --db FILE SYMBOL)",
+        "no document cites \"%s\"",
+        run_cites};
+    return query_command(&c, argc, argv);
 }
 
 /* ---- show ---- */
@@ -331,8 +354,8 @@ static void print_rows(const char *title, const vb_stat_row *r, size_t n)
     if (!n)
         printf("  (none)\n");
     for (size_t i = 0; i < n; i++)
-        printf("  %6ld  %s%s%s\n", r[i].count, r[i].key ? r[i].key : "-",
-               r[i].label ? "  " : "", r[i].label ? r[i].label : "");
+        printf("  %6ld  %s%s%s\n", r[i].count, r[i].key ? r[i].key : "-", r[i].label ? "  " : "",
+               r[i].label ? r[i].label : "");
 }
 
 int cmd_stats(int argc, char **argv)
@@ -372,8 +395,7 @@ int cmd_stats(int argc, char **argv)
                "agencies    %ld\n",
                s.documents, s.versions_superseded, s.failed, s.pages, s.references, s.tasks,
                s.targets, s.agencies);
-        print_rows("most cited (citing documents, symbol, issuer)", s.most_cited,
-                   s.n_most_cited);
+        print_rows("most cited (citing documents, symbol, issuer)", s.most_cited, s.n_most_cited);
         print_rows("tasks per lead agency", s.tasks_per_agency, s.n_tasks_per_agency);
         print_rows("task deadlines per month", s.deadlines_per_month, s.n_deadlines_per_month);
         vb_archive_stats_free(&s);

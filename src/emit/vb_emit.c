@@ -295,24 +295,163 @@ static vb_status emit_document(emit_ctx *c, json_t *rec, const vb_document *d)
     return st;
 }
 
-/* references, targets and tasks: empty until vb_record carries them (issue 4);
- * their item shapes are already in the schema. */
+/* ---- references, targets, tasks (issue 4) ---- */
+
+static json_t *year_value(int y) { return y >= 1900 && y <= 2200 ? json_integer(y) : json_null(); }
+
+/* A required text member: NULL or "" make the item unusable, so the caller
+ * drops the item with a warning. */
+static int has_text(const char *s) { return s && *s; }
+
+static vb_status emit_mentions(emit_ctx *c, json_t *ref, const vb_reference *r, size_t ri)
+{
+    json_t *arr = json_array();
+    vb_status st = put(c, ref, "mentions", arr);
+    for (size_t i = 0; st == VB_OK && i < r->n_mentions; i++) {
+        const vb_mention *m = &r->mentions[i];
+        char path[96];
+        snprintf(path, sizeof path, "references[%zu].mentions[%zu].text", ri, i);
+        json_t *o = json_object();
+        st = append(c, arr, o);
+        if (st == VB_OK)
+            st = put(c, o, "page", json_integer(m->page > 0 ? m->page : 1));
+        if (st == VB_OK)
+            st = put(c, o, "start", json_integer((json_int_t)m->start));
+        if (st == VB_OK)
+            st = put(c, o, "end", json_integer((json_int_t)m->end));
+        if (st == VB_OK)
+            st = put_str(c, o, "text", m->text, path);
+    }
+    return st;
+}
+
 static vb_status emit_references(emit_ctx *c, json_t *rec, const vb_record *r)
 {
-    (void)r;
-    return put(c, rec, "references", json_array());
+    json_t *arr = json_array();
+    vb_status st = put(c, rec, "references", arr);
+    for (size_t i = 0; r && st == VB_OK && i < r->n_references; i++) {
+        const vb_reference *x = &r->references[i];
+        if (!x->n_mentions) {
+            st = warn(c, "references[%zu]: no mention; left out", i);
+            continue;
+        }
+        char prefix[48];
+        snprintf(prefix, sizeof prefix, "references[%zu]", i);
+        const str_field head[] = {
+            {"symbol", x->symbol, NULL, NULL},
+            {"type", x->type, NULL, NULL},
+            {"type_name", x->type_name, NULL, NULL},
+            {"number", x->number, NULL, NULL},
+        };
+        const str_field mid[] = {
+            {"date", x->date, is_iso_date, "an ISO 8601 date (YYYY, YYYY-MM or YYYY-MM-DD)"},
+            {"issuer", x->issuer, NULL, NULL},
+        };
+        json_t *o = json_object();
+        st = append(c, arr, o);
+        if (st == VB_OK)
+            st = put_fields(c, o, prefix, head, N_FIELDS(head));
+        if (st == VB_OK)
+            st = put(c, o, "year", year_value(x->year));
+        if (st == VB_OK)
+            st = put_fields(c, o, prefix, mid, N_FIELDS(mid));
+        if (st == VB_OK)
+            st = put(c, o, "role", json_string(vb_ref_role_name(x->role)));
+        if (st == VB_OK) {
+            const str_field tail[] = {{"title", x->title, NULL, NULL}};
+            st = put_fields(c, o, prefix, tail, N_FIELDS(tail));
+        }
+        if (st == VB_OK)
+            st = emit_mentions(c, o, x, i);
+    }
+    return st;
 }
 
 static vb_status emit_targets(emit_ctx *c, json_t *rec, const vb_record *r)
 {
-    (void)r;
-    return put(c, rec, "targets", json_array());
+    json_t *arr = json_array();
+    vb_status st = put(c, rec, "targets", arr);
+    for (size_t i = 0; r && st == VB_OK && i < r->n_targets; i++) {
+        const vb_target *g = &r->targets[i];
+        char prefix[48];
+        snprintf(prefix, sizeof prefix, "targets[%zu]", i);
+        if (!has_text(g->sentence) || isnan(g->value)) {
+            st = warn(c, "%s: no sentence or value; left out", prefix);
+            continue;
+        }
+        json_t *o = json_object();
+        const char *cmp = vb_comparator_name(g->comparator);
+        const str_field unit[] = {{"unit", g->unit, NULL, NULL}};
+        const str_field subject[] = {{"subject", g->subject, NULL, NULL}};
+        const str_field sentence[] = {{"sentence", g->sentence, NULL, NULL}};
+        st = append(c, arr, o);
+        if (st == VB_OK)
+            st = put(c, o, "value", json_real(g->value));
+        if (st == VB_OK)
+            st = put_fields(c, o, prefix, unit, 1);
+        if (st == VB_OK)
+            st = put(c, o, "comparator", cmp ? json_string(cmp) : json_null());
+        if (st == VB_OK)
+            st = put_fields(c, o, prefix, subject, 1);
+        if (st == VB_OK)
+            st = put(c, o, "by_year", year_value(g->by_year));
+        if (st == VB_OK)
+            st = put(c, o, "recurring", json_boolean(g->recurring));
+        if (st == VB_OK)
+            st = put_fields(c, o, prefix, sentence, 1);
+    }
+    return st;
+}
+
+static vb_status emit_deadline(emit_ctx *c, json_t *task, const vb_deadline *d, const char *prefix)
+{
+    const char *kind = vb_deadline_kind_name(d->kind);
+    if (!kind || !has_text(d->text))
+        return put(c, task, "deadline", json_null());
+    json_t *o = json_object();
+    vb_status st = put(c, task, "deadline", o);
+    char path[64];
+    snprintf(path, sizeof path, "%s.deadline", prefix);
+    const str_field f[] = {
+        {"start", d->start, is_iso_date, "an ISO 8601 date (YYYY, YYYY-MM or YYYY-MM-DD)"},
+        {"end", d->end, is_iso_date, "an ISO 8601 date (YYYY, YYYY-MM or YYYY-MM-DD)"},
+        {"text", d->text, NULL, NULL},
+    };
+    if (st == VB_OK)
+        st = put(c, o, "kind", json_string(kind));
+    if (st == VB_OK)
+        st = put_fields(c, o, path, f, N_FIELDS(f));
+    return st;
 }
 
 static vb_status emit_tasks(emit_ctx *c, json_t *rec, const vb_record *r)
 {
-    (void)r;
-    return put(c, rec, "tasks", json_array());
+    json_t *arr = json_array();
+    vb_status st = put(c, rec, "tasks", arr);
+    for (size_t i = 0; r && st == VB_OK && i < r->n_tasks; i++) {
+        const vb_task *k = &r->tasks[i];
+        char prefix[48];
+        snprintf(prefix, sizeof prefix, "tasks[%zu]", i);
+        if (!has_text(k->text)) {
+            st = warn(c, "%s: no text; left out", prefix);
+            continue;
+        }
+        json_t *o = json_object();
+        const str_field f[] = {
+            {"text", k->text, NULL, NULL},
+            {"lead", k->lead, NULL, NULL},
+        };
+        char path[64];
+        snprintf(path, sizeof path, "%s.partners", prefix);
+        st = append(c, arr, o);
+        if (st == VB_OK)
+            st = put_fields(c, o, prefix, f, N_FIELDS(f));
+        if (st == VB_OK)
+            st = put_string_array(c, o, "partners", k->partners, k->n_partners, path);
+        if (st == VB_OK)
+            st = emit_deadline(c, o, &k->deadline, prefix);
+    }
+    return st;
 }
 
 static vb_status emit_text(emit_ctx *c, json_t *rec, const vb_text *t)

@@ -8,6 +8,16 @@
  * the normalised text it came from, so a match found in the fold key can be
  * reported in the text.
  *
+ * Clean-up, in this order: UTF-8 check (invalid input is VB_ERR_INPUT);
+ * CRLF and CR become LF (so do VT, NEL, U+2028, U+2029); tabs, NBSP and every
+ * other Unicode space become one space and runs of spaces collapse; spaces at
+ * the end of a line go; at most one blank line in a row; no whitespace around
+ * a form feed '\f' (the page separator, kept) nor at the start or end of the
+ * text; control and format characters (zero-width space/joiners, soft hyphen,
+ * BOM, bidi marks) are removed; U+2010..U+2015 and U+2212 become '-' (curly
+ * quotes stay); then ICU NFC. With a model, diacritics are then restored and
+ * OCR errors repaired (see vb_normalize_opts).
+ *
  * Thread-safety: a vb_normalize handle is read-only after create and may be
  * shared by threads. vb_text is owned by the caller (vb_text_free).
  */
@@ -22,8 +32,25 @@ extern "C" {
 
 typedef struct vb_normalize vb_normalize;
 
+/* How tones are placed on "oa", "oe", "uy" syllables: hòa (old) / hoà (new). */
+typedef enum vb_tone_style {
+    VB_TONE_KEEP = 0, /* leave the input's placement as it is */
+    VB_TONE_OLD = 1,  /* hòa, thủy: what the language model is trained on */
+    VB_TONE_NEW = 2   /* hoà, thuỷ */
+} vb_tone_style;
+
 typedef struct vb_normalize_opts {
-    int reserved; /* zero; options (tone style, model path) arrive with restoration */
+    int reserved; /* ignored; kept so existing initialisers still compile */
+    /* Diacritic restoration and OCR repair: 0 = on when the model file exists,
+     * 1 = on (a missing model is an error), -1 = off (clean-up and NFC only). */
+    int restore;
+    const char *model_path;      /* NULL = VANBAN_DATA_DIR/models/vi-syllable.lm */
+    const char *confusions_path; /* NULL = VANBAN_DATA_DIR/rules/normalize/confusions.tsv */
+    vb_tone_style tone_style;    /* 0 = keep */
+    /* How much better (natural-log probability of the sentence) a changed
+     * syllable must make the text before a syllable that is already valid
+     * accented Vietnamese is replaced. 0 = default (see vb_restore.c). */
+    double keep_margin;
 } vb_normalize_opts;
 
 typedef struct vb_text {
@@ -41,6 +68,24 @@ vb_status vb_normalize_create(vb_normalize **out, const vb_normalize_opts *opts,
  * vb_text_free). Invalid UTF-8 is an input error. */
 vb_status vb_normalize_run(vb_normalize *nz, const char *in, size_t len, vb_text *out,
                            vb_error *err);
+
+/* One change made by restoration or repair, for `vanban normalize --explain`. */
+typedef struct vb_change {
+    size_t offset;    /* byte offset of `after` in the output text (vb_text.text) */
+    size_t in_offset; /* byte offset of `before` in the text after clean-up and NFC */
+    char before[64];  /* the token as it was (NUL-terminated, may be cut at 63 bytes) */
+    char after[64];   /* the token as written */
+    double score;     /* log-probability gain of the chosen reading over keeping `before` */
+    const char *why;  /* static string: "restore", "channel", "rule", "tone-style", "case" */
+} vb_change;
+
+/* vb_normalize_run plus the list of changes (one malloc'd array, in text
+ * order; free it with vb_changes_free). `changes`/`n_changes` may be NULL.
+ * This is what `vanban normalize --explain` calls: print one JSON line per
+ * change: {"offset":..., "before":..., "after":..., "score":..., "why":...}. */
+vb_status vb_normalize_explain(vb_normalize *nz, const char *in, size_t len, vb_text *out,
+                               vb_change **changes, size_t *n_changes, vb_error *err);
+void vb_changes_free(vb_change *changes, size_t n);
 
 /* Fold only (no clean-up): for search queries and rule prefilters. `*out` is
  * malloc'd and NUL-terminated; `map` may be NULL. */

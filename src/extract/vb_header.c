@@ -1,0 +1,575 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/*
+ * The document header and footer: issuing body, number and symbol, place and
+ * date, type, title, signer and recipients. The patterns live in
+ * rules/header.rules and rules/signer.rules; this file decides where to look
+ * (the first lines, the last lines), joins what the interleaved columns split,
+ * and puts values in canonical form. A value not found stays NULL and gets a
+ * warning: nothing is guessed.
+ */
+#include "vb_extract_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define HEAD_MAX_BYTES 6000
+#define TAIL_MAX_BYTES 8000
+#define TITLE_MAX_LINES 6
+#define HEAD_MAX_LINES 15
+
+static int is_blank(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r')
+            return 0;
+    return 1;
+}
+
+static int all_digits(const char *s)
+{
+    if (!s || !*s)
+        return 0;
+    for (; *s; s++)
+        if (*s < '0' || *s > '9')
+            return 0;
+    return 1;
+}
+
+/* ---- issuing body ---- */
+
+/* A Vietnamese syllable (folded): onset, vowels, a valid final. Acronyms such
+ * as UBND, HĐND, MTTQ are not, and keep their capitals in sentence case. */
+static int is_syllable(const char *w, size_t n)
+{
+    static const char *onsets[] = {"ngh", "ch", "gh", "gi", "kh", "ng", "nh", "ph", "qu", "th",
+                                   "tr", "b",  "c",  "d",  "g",  "h",  "k",  "l",  "m",  "n",
+                                   "p",  "r",  "s",  "t",  "v",  "x",  ""};
+    static const char *finals[] = {"ch", "ng", "nh", "c", "m", "n", "p", "t", "i", "o", "u", "y", ""};
+    size_t i = 0;
+    for (size_t k = 0; k < sizeof onsets / sizeof *onsets; k++) {
+        size_t l = strlen(onsets[k]);
+        if (l <= n && strncmp(w, onsets[k], l) == 0) {
+            i = l;
+            break;
+        }
+    }
+    size_t v = i;
+    while (v < n && strchr("aeiouy", w[v]))
+        v++;
+    if (v == i)
+        return 0;
+    for (size_t k = 0; k < sizeof finals / sizeof *finals; k++)
+        if (n - v == strlen(finals[k]) && strncmp(w + v, finals[k], n - v) == 0)
+            return 1;
+    return 0;
+}
+
+static int is_acronym(const char *w, size_t n)
+{
+    int up, lo;
+    vb_case_count(w, n, &up, &lo);
+    if (up < 2 || lo)
+        return 0;
+    char *f = vb_fold_str(w, n);
+    int syl = f && is_syllable(f, strlen(f));
+    free(f);
+    return !syl;
+}
+
+/* Sentence case, acronyms kept, the proper name after an administrative unit
+ * title-cased: "ỦY BAN NHÂN DÂN TỈNH HƯNG YÊN" -> "Ủy ban nhân dân tỉnh Hưng Yên". */
+static char *issuer_case(vb_extract *ex, const char *s)
+{
+    vb_buf b = {0};
+    size_t len = strlen(s), i = 0;
+    while (i < len) {
+        size_t j = i;
+        while (j < len && s[j] != ' ')
+            j++;
+        char *w = is_acronym(s + i, j - i) ? vb_strndup(s + i, j - i)
+                  : i == 0                 ? vb_case_title(s + i, j - i)
+                                           : vb_case_lower(s + i, j - i);
+        if (b.len)
+            vb_buf_putc(&b, ' ');
+        vb_buf_puts(&b, w ? w : "");
+        free(w);
+        i = j + 1;
+    }
+    char *out = vb_buf_steal(&b, NULL);
+    vb_hit h;
+    size_t ns, ne;
+    if (vb_find_str(ex, "case.proper", out, strlen(out), &h) &&
+        vb_hit_field(&h, "name", &ns, &ne)) {
+        char *name = vb_case_title(out + ns, ne - ns);
+        if (name) {
+            vb_buf r = {0};
+            vb_buf_append(&r, out, ns);
+            vb_buf_puts(&r, name);
+            vb_buf_puts(&r, out + ne);
+            free(name);
+            free(out);
+            out = vb_buf_steal(&r, NULL);
+        }
+    }
+    return out;
+}
+
+/* Append the parts of [s, e) that are not the national motto to parts (one
+ * string per part). */
+static void strip_motto(vb_extract *ex, const vb_text *t, size_t s, size_t e, char ***parts,
+                        size_t *n)
+{
+    while (s < e) {
+        vb_hit h;
+        size_t cut = e, next = e;
+        if (vb_find(ex, "header.motto", t, s, e, &h)) {
+            cut = h.start;
+            next = h.end > s ? h.end : s + 1;
+        }
+        char *part = vb_squeeze(t->text + s, cut - s);
+        int up, lo;
+        vb_case_count(part, strlen(part), &up, &lo);
+        /* The issuing body is printed in capitals; anything else on these lines
+         * (the date column, speckles) is not it. */
+        if (up >= 2 && lo * 4 <= up)
+            vb_strv_push(parts, n, part);
+        else
+            free(part);
+        s = next;
+    }
+}
+
+/* A name in canonical form when the agency lexicon has it, else issuer case. */
+static char *body_case(vb_extract *ex, const char *s)
+{
+    const char *canon = vb_agency_canon(ex, s, strlen(s));
+    return canon ? strdup(canon) : issuer_case(ex, s);
+}
+
+static char *find_issuer(vb_extract *ex, const vb_text *t, const vb_lines *l, size_t end)
+{
+    char **parts = NULL;
+    size_t n = 0;
+    for (size_t i = 0; i < l->n && l->starts[i] < end; i++) {
+        size_t e = l->ends[i] < end ? l->ends[i] : end;
+        vb_hit h;
+        if (vb_find(ex, "header.noise", t, l->starts[i], e, &h))
+            continue;
+        size_t before = n;
+        strip_motto(ex, t, l->starts[i], e, &parts, &n);
+        /* the Gazette repeats the issuing body ("CHÍNH PHỦ" / "CHÍNH PHỦ") */
+        if (n == before + 1 && before && strcmp(parts[before], parts[before - 1]) == 0)
+            free(parts[--n]);
+    }
+    if (!n) {
+        free(parts);
+        return NULL;
+    }
+    char *out = NULL;
+    vb_hit h;
+    size_t us, ue;
+    /* "UBND TỈNH NGHỆ AN" / "SỞ TƯ PHÁP": the lower line issues, the upper is
+     * its parent: "Sở Tư pháp tỉnh Nghệ An". */
+    if (n >= 2 && vb_find_str(ex, "header.parent", parts[0], strlen(parts[0]), &h) &&
+        vb_hit_field(&h, "unit", &us, &ue)) {
+        vb_buf child = {0};
+        for (size_t i = 1; i < n; i++) {
+            if (child.len)
+                vb_buf_putc(&child, ' ');
+            vb_buf_puts(&child, parts[i]);
+        }
+        char *c = body_case(ex, child.data);
+        char *unit = vb_strndup(parts[0] + us, ue - us);
+        char *u = issuer_case(ex, unit);
+        if (c && u) {
+            vb_buf b = {0};
+            vb_buf_puts(&b, c);
+            vb_buf_putc(&b, ' ');
+            /* the unit is not at the start of a sentence */
+            char *first = vb_case_lower(u, strcspn(u, " "));
+            vb_buf_puts(&b, first ? first : "");
+            vb_buf_puts(&b, u + strcspn(u, " "));
+            free(first);
+            out = vb_buf_steal(&b, NULL);
+        }
+        free(c);
+        free(u);
+        free(unit);
+        vb_buf_free(&child);
+    } else {
+        vb_buf all = {0};
+        for (size_t i = 0; i < n; i++) {
+            if (all.len)
+                vb_buf_putc(&all, ' ');
+            vb_buf_puts(&all, parts[i]);
+        }
+        /* the Gazette prints the body twice, once split over two lines */
+        size_t half = all.len / 2;
+        if (all.len > 4 && all.data[half] == ' ') {
+            char *a = vb_fold_str(all.data, half), *b = vb_fold_str(all.data + half + 1,
+                                                                      all.len - half - 1);
+            if (a && b && strcmp(a, b) == 0)
+                all.data[half] = '\0';
+            free(a);
+            free(b);
+        }
+        out = body_case(ex, all.data);
+        vb_buf_free(&all);
+    }
+    for (size_t i = 0; i < n; i++)
+        free(parts[i]);
+    free(parts);
+    return out;
+}
+
+/* ---- date ---- */
+
+static int days_in(int y, int m)
+{
+    static const int d[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+        return 29;
+    return d[m - 1];
+}
+
+/* ISO date from day/month/year strings; partial when day or month is not a
+ * number. Sets *partial. */
+char *vb_iso_date(const char *d, const char *m, const char *y, int *partial)
+{
+    char buf[40];
+    *partial = 0;
+    if (!all_digits(y) || strlen(y) != 4)
+        return NULL;
+    int yy = atoi(y);
+    int mm = all_digits(m) ? atoi(m) : 0;
+    int dd = all_digits(d) ? atoi(d) : 0;
+    if (mm < 1 || mm > 12) {
+        *partial = 1;
+        snprintf(buf, sizeof buf, "%04d", yy);
+    } else if (dd < 1 || dd > days_in(yy, mm)) {
+        *partial = 1;
+        snprintf(buf, sizeof buf, "%04d-%02d", yy, mm);
+    } else {
+        snprintf(buf, sizeof buf, "%04d-%02d-%02d", yy, mm, dd);
+    }
+    return strdup(buf);
+}
+
+/* Drop leading words in capitals ("UBND Tan Khai" -> "Tan Khai"): a place is
+ * written in title case, the symbol's issuer code before it is not. */
+static char *trim_place(char *p)
+{
+    if (!p)
+        return NULL;
+    char *s = p;
+    for (;;) {
+        char *sp = strchr(s, ' ');
+        if (!sp)
+            break;
+        int up, lo;
+        vb_case_count(s, (size_t)(sp - s), &up, &lo);
+        if (!(up >= 2 && lo == 0))
+            break;
+        s = sp + 1;
+    }
+    memmove(p, s, strlen(s) + 1);
+    return p;
+}
+
+/* ---- title ---- */
+
+static char *find_title(vb_extract *ex, const vb_text *t, const vb_lines *l, size_t after)
+{
+    size_t i = vb_lines_at(l, after) + 1;
+    while (i < l->n && is_blank(t->text + l->starts[i], l->ends[i] - l->starts[i]))
+        i++;
+    vb_buf b = {0};
+    for (size_t k = 0; i < l->n && k < TITLE_MAX_LINES; i++, k++) {
+        size_t s = l->starts[i], e = l->ends[i];
+        if (is_blank(t->text + s, e - s))
+            break;
+        vb_hit h;
+        if (vb_find(ex, "header.title.stop", t, s, e, &h) && h.start <= s + 8)
+            break;
+        /* a line in capitals is the next block ("BỘ TRƯỞNG BỘ ...") */
+        int up, lo;
+        vb_case_count(t->text + s, e - s, &up, &lo);
+        if (b.len && up >= 6 && lo == 0)
+            break;
+        if (b.len)
+            vb_buf_putc(&b, ' ');
+        vb_buf_append(&b, t->text + s, e - s);
+    }
+    if (!b.len) {
+        vb_buf_free(&b);
+        return NULL;
+    }
+    char *out = vb_squeeze(b.data, b.len);
+    vb_buf_free(&b);
+    return out;
+}
+
+/* ---- signer and recipients ---- */
+
+typedef struct span {
+    size_t s, e;
+} span;
+
+/* The last hit of a family in [from, to), text rules first; with need_caps the
+ * text of a fold hit must be in capitals (titles) or title case (names). */
+enum { CAPS_NONE, CAPS_ALL, CAPS_WORDS };
+
+static int caps_ok(const vb_text *t, size_t s, size_t e, int need)
+{
+    int up, lo;
+    if (need == CAPS_NONE)
+        return 1;
+    if (need == CAPS_ALL) {
+        vb_case_count(t->text + s, e - s, &up, &lo);
+        return lo == 0 && up > 0;
+    }
+    /* every word starts with a capital */
+    size_t i = s;
+    while (i < e) {
+        while (i < e && (t->text[i] == ' ' || t->text[i] == '\t'))
+            i++;
+        size_t j = i;
+        while (j < e && t->text[j] != ' ' && t->text[j] != '\t')
+            j++;
+        if (j > i) {
+            size_t k = i + 1;
+            while (k < j && ((unsigned char)t->text[k] & 0xC0) == 0x80)
+                k++;
+            vb_case_count(t->text + i, k - i, &up, &lo);
+            if (!up)
+                return 0;
+        }
+        i = j;
+    }
+    return 1;
+}
+
+static int find_last(vb_extract *ex, const char *family, const vb_text *t, size_t from, size_t to,
+                     const char *field, int need, const span *skip, size_t n_skip, vb_hit *last)
+{
+    for (int fold = 0; fold < 2; fold++) {
+        int found = 0;
+        size_t pos = from;
+        vb_hit h;
+        while (pos < to && vb_find_kind(ex, family, fold, t, pos, to, &h)) {
+            size_t fs, fe;
+            if (!vb_hit_field(&h, field, &fs, &fe)) {
+                fs = h.start;
+                fe = h.end;
+            }
+            int skipped = 0;
+            for (size_t k = 0; k < n_skip; k++)
+                skipped |= fs >= skip[k].s && fe <= skip[k].e;
+            if (!skipped && caps_ok(t, fs, fe, need)) {
+                *last = h;
+                found = 1;
+            }
+            pos = h.end > pos ? h.end : pos + 1;
+        }
+        if (found)
+            return 1;
+    }
+    return 0;
+}
+
+static int overlaps_line(const span *sp, size_t s, size_t e) { return sp->s < e && sp->e > s; }
+
+static vb_status find_recipients(vb_extract *ex, const vb_text *t, const vb_lines *l,
+                                 const vb_hit *start, const span *cuts, size_t n_cuts,
+                                 vb_record *rec)
+{
+    vb_document *d = &rec->doc;
+    size_t i = vb_lines_at(l, start->start);
+    int misses = 0;
+    for (; i < l->n; i++) {
+        size_t s = i == vb_lines_at(l, start->start) ? start->end : l->starts[i];
+        size_t e = l->ends[i];
+        for (size_t c = 0; c < n_cuts; c++)
+            if (cuts[c].s != cuts[c].e && overlaps_line(&cuts[c], s, e) && cuts[c].s >= s &&
+                cuts[c].s < e)
+                e = cuts[c].s;
+        if (is_blank(t->text + s, e - s))
+            continue;
+        vb_hit h;
+        size_t is, ie;
+        if (vb_find(ex, "recipients.item", t, s, e, &h) && vb_hit_field(&h, "item", &is, &ie) &&
+            ie > is) {
+            misses = 0;
+            /* "(b/c)", "(để biết)": how the copy is meant, not who gets it */
+            vb_hit nh;
+            char *item = vb_squeeze(t->text + is, ie - is);
+            if (item && vb_find_str(ex, "recipients.note", item, strlen(item), &nh))
+                item[nh.start] = '\0';
+            vb_status st = vb_strv_push(&d->recipients, &d->n_recipients, item);
+            if (st != VB_OK)
+                return st;
+            char *f = vb_fold_str(item, strlen(item));
+            int last = f && strncmp(f, "luu", 3) == 0;
+            free(f);
+            if (last)
+                break;
+        } else if (d->n_recipients && ++misses > 3) {
+            break;
+        }
+    }
+    return VB_OK;
+}
+
+static vb_status find_signer(vb_extract *ex, const vb_text *t, const vb_lines *l, vb_record *rec)
+{
+    vb_document *d = &rec->doc;
+    size_t tail = t->len > TAIL_MAX_BYTES ? t->len - TAIL_MAX_BYTES : 0;
+    tail = l->starts[vb_lines_at(l, tail)];
+    vb_hit rh;
+    int have_rcpt =
+        find_last(ex, "recipients.start", t, tail, t->len, "head", CAPS_NONE, NULL, 0, &rh);
+    size_t from = have_rcpt ? rh.start : (t->len > 1500 ? t->len - 1500 : 0);
+    /* the signature block can sit a few lines above the recipients */
+    size_t li = vb_lines_at(l, from);
+    li = li > 6 ? li - 6 : 0;
+    from = l->starts[li];
+
+    span cuts[3] = {{0, 0}, {0, 0}, {0, 0}};
+    vb_hit h;
+    /* "TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH / PHÓ CHỦ TỊCH": the first prefix is
+     * the one recorded; the words after any prefix are not the title. */
+    span bodies[4];
+    size_t n_bodies = 0;
+    size_t pos = from;
+    for (int fold = 0; fold < 2 && !d->signer.authority; fold++) {
+        pos = from;
+        while (pos < t->len && n_bodies < 4 &&
+               vb_find_kind(ex, "signer.authority", fold, t, pos, t->len, &h)) {
+            size_t s, e;
+            pos = h.end > pos ? h.end : pos + 1;
+            if (!d->signer.authority && vb_hit_field(&h, "authority", &s, &e)) {
+                char *a = vb_case_upper(t->text + s, e - s);
+                vb_buf b = {0};
+                vb_buf_puts(&b, a ? a : "");
+                vb_buf_putc(&b, '.');
+                free(a);
+                d->signer.authority = vb_buf_steal(&b, NULL);
+                cuts[0] = (span){h.start, h.end};
+            }
+            if (vb_hit_field(&h, "body", &s, &e))
+                bodies[n_bodies++] = (span){s, e};
+        }
+    }
+    if (find_last(ex, "signer.title", t, from, t->len, "title", CAPS_ALL, bodies, n_bodies, &h)) {
+        d->signer.title = vb_hit_dup(&h, t, "title");
+        cuts[1] = (span){h.start, h.end};
+    }
+    if (find_last(ex, "signer.name", t, from, t->len, "name", CAPS_WORDS, NULL, 0, &h)) {
+        d->signer.name = vb_hit_dup(&h, t, "name");
+        cuts[2] = (span){h.start, h.end};
+    }
+    if (!d->signer.title)
+        vb_warn(rec, "document.signer.title: not found");
+    if (!d->signer.name)
+        vb_warn(rec, "document.signer.name: not found");
+    if (have_rcpt) {
+        vb_status st = find_recipients(ex, t, l, &rh, cuts, 3, rec);
+        if (st != VB_OK)
+            return st;
+    }
+    if (!d->n_recipients)
+        vb_warn(rec, "document.recipients: not found");
+    return VB_OK;
+}
+
+/* ---- the header ---- */
+
+vb_status vb_header_extract(vb_extract *ex, const vb_text *t, const vb_lines *l, vb_record *rec)
+{
+    vb_document *d = &rec->doc;
+    size_t head = t->len < HEAD_MAX_BYTES ? t->len : HEAD_MAX_BYTES;
+    vb_hit th, sh, dh;
+    int have_type = vb_find(ex, "header.type", t, 0, head, &th);
+    size_t head_end = have_type ? th.start : head;
+
+    /* number and symbol: without a type line, only the first lines are the header */
+    if (!have_type && l->n > HEAD_MAX_LINES && l->starts[HEAD_MAX_LINES] < head_end)
+        head_end = l->starts[HEAD_MAX_LINES];
+    int have_sym = vb_find(ex, "header.symbol", t, 0, head_end, &sh);
+    ex->own_start = ex->own_end = 0;
+    const char *type_code = NULL;
+    if (have_sym) {
+        size_t s, e;
+        if (vb_hit_field(&sh, "symbol", &s, &e)) {
+            ex->own_start = s;
+            ex->own_end = e;
+        }
+        if (vb_hit_field(&sh, "symbol", &s, &e))
+            d->symbol = vb_symbol_canon(ex, t->text + s, e - s, &type_code, &d->number, NULL, NULL);
+        if (!d->symbol)
+            vb_warn(rec, "document.number: illegible");
+    }
+    if (!d->number && !have_sym)
+        vb_warn(rec, "document.number: not found");
+    if (!d->symbol)
+        vb_warn(rec, "document.symbol: not found");
+
+    /* place and date */
+    int have_date = vb_find(ex, "header.date", t, 0, head_end, &dh);
+    if (have_date) {
+        char *dd = vb_hit_dup(&dh, t, "day"), *mm = vb_hit_dup(&dh, t, "month"),
+             *yy = vb_hit_dup(&dh, t, "year");
+        int partial;
+        d->date = vb_iso_date(dd ? dd : "", mm ? mm : "", yy ? yy : "", &partial);
+        if (d->date && partial)
+            vb_warn(rec, "document.date: %s illegible, partial date %s",
+                    strlen(d->date) == 4 ? "day and month" : "day", d->date);
+        d->place = trim_place(vb_hit_dup(&dh, t, "place"));
+        free(dd);
+        free(mm);
+        free(yy);
+    }
+    if (!d->date)
+        vb_warn(rec, "document.date: not found");
+    if (!d->place)
+        vb_warn(rec, "document.place: not found");
+
+    /* issuing body: the capitals above the symbol, motto removed */
+    size_t issuer_end = have_sym ? sh.start : have_date ? dh.start : head_end;
+    d->issuer = find_issuer(ex, t, l, issuer_end);
+    if (!d->issuer)
+        vb_warn(rec, "document.issuer: not found");
+
+    /* type: the symbol's code first, else the type line */
+    const char *line_code = NULL, *line_name = NULL;
+    if (have_type) {
+        size_t s, e;
+        if (vb_hit_field(&th, "type_name", &s, &e))
+            vb_type_from_name(ex, t->text + s, e - s, &line_code, &line_name);
+    }
+    if (type_code) {
+        d->type = strdup(type_code);
+        d->type_name = vb_strdup(vb_type_name(ex, type_code));
+    } else if (line_code) {
+        d->type = strdup(line_code);
+        d->type_name = strdup(line_name);
+    } else if (d->symbol) {
+        d->type_name = strdup("Công văn"); /* a symbol without a type code */
+    } else {
+        vb_warn(rec, "document.type: not found");
+    }
+
+    /* title */
+    if (have_type)
+        d->title = find_title(ex, t, l, th.start);
+    if (!d->title) {
+        vb_hit vh;
+        if (vb_find(ex, "header.subject", t, 0, head, &vh))
+            d->title = vb_hit_dup(&vh, t, "title");
+    }
+    if (!d->title)
+        vb_warn(rec, "document.title: not found");
+
+    return find_signer(ex, t, l, rec);
+}

@@ -1,0 +1,358 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/*
+ * References: every cited document once per canonical symbol, with each place
+ * it is mentioned. Patterns are in rules/refs.rules: ref.cite finds a symbol
+ * (with its type word), then ref.date, ref.issuer and ref.title are tried
+ * anchored right after it. Citations in a "Căn cứ ...;" paragraph are the legal
+ * basis. Short forms ("Thông tư số 124") are resolved to a full citation found
+ * elsewhere in the text, never guessed.
+ */
+#include "vb_extract_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define BASIS_MAX_LINES 20
+
+typedef struct cite {
+    size_t start, end;     /* the mention: type word (if any) to symbol end */
+    size_t sym_s, sym_e;   /* the symbol */
+    size_t word_s, word_e; /* the type word, word_s == word_e if none */
+    int fold;
+} cite;
+
+typedef struct cites {
+    cite *v;
+    size_t n, cap;
+} cites;
+
+static int cites_push(cites *c, cite x)
+{
+    if (c->n == c->cap) {
+        size_t cap = c->cap ? c->cap * 2 : 32;
+        cite *v = realloc(c->v, cap * sizeof *v);
+        if (!v)
+            return -1;
+        c->v = v;
+        c->cap = cap;
+    }
+    c->v[c->n++] = x;
+    return 0;
+}
+
+static int cmp_cite(const void *a, const void *b)
+{
+    const cite *x = a, *y = b;
+    return x->start < y->start ? -1 : x->start > y->start;
+}
+
+static int overlaps(const cites *c, size_t s, size_t e)
+{
+    /* c is sorted by start; spans do not nest */
+    size_t lo = 0, hi = c->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (c->v[mid].end <= s)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < c->n && c->v[lo].start < e;
+}
+
+static int collect(vb_extract *ex, const vb_text *t, int fold, const cites *text_hits,
+                   cites *out)
+{
+    size_t pos = 0;
+    vb_hit h;
+    while (pos < t->len && vb_find_kind(ex, "ref.cite", fold, t, pos, t->len, &h)) {
+        size_t ss, se, ws = 0, we = 0;
+        pos = h.end > pos ? h.end : pos + 1;
+        if (!vb_hit_field(&h, "symbol", &ss, &se))
+            continue;
+        if (!vb_hit_field(&h, "word", &ws, &we))
+            ws = we = ss;
+        if (fold) {
+            if (text_hits && overlaps(text_hits, ss, se))
+                continue;
+            /* the fold key has no case: the symbol must be in capitals in the text */
+            int up, lo;
+            vb_case_count(t->text + ss, se - ss, &up, &lo);
+            if (up < 2 || lo > 2)
+                continue;
+        }
+        cite c = {ws < ss ? ws : ss, se, ss, se, ws, we, fold};
+        if (cites_push(out, c) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* Is `off` inside a paragraph that opens with "Căn cứ"? A paragraph starts
+ * after a blank line or a line ending in ';', '.' or ':'. */
+static int in_basis(vb_extract *ex, const vb_text *t, const vb_lines *l, size_t off)
+{
+    size_t li = vb_lines_at(l, off);
+    for (int k = 0; k < BASIS_MAX_LINES; k++) {
+        vb_hit h;
+        if (vb_find(ex, "ref.basis", t, l->starts[li], l->ends[li], &h))
+            return 1;
+        if (li == 0)
+            return 0;
+        size_t ps = l->starts[li - 1], pe = l->ends[li - 1];
+        while (pe > ps && (t->text[pe - 1] == ' ' || t->text[pe - 1] == '\t' ||
+                           t->text[pe - 1] == '\r'))
+            pe--;
+        if (pe == ps || strchr(";.:", t->text[pe - 1]))
+            return 0;
+        li--;
+    }
+    return 0;
+}
+
+static vb_reference *ref_find(vb_record *rec, const char *symbol)
+{
+    for (size_t i = 0; i < rec->n_references; i++)
+        if (rec->references[i].symbol && strcmp(rec->references[i].symbol, symbol) == 0)
+            return &rec->references[i];
+    return NULL;
+}
+
+static vb_reference *ref_add(vb_record *rec)
+{
+    vb_reference *v = realloc(rec->references, (rec->n_references + 1) * sizeof *v);
+    if (!v)
+        return NULL;
+    rec->references = v;
+    vb_reference *r = &v[rec->n_references++];
+    memset(r, 0, sizeof *r);
+    return r;
+}
+
+static vb_status mention_add(vb_reference *r, const vb_text *t, size_t s, size_t e)
+{
+    for (size_t i = 0; i < r->n_mentions; i++)
+        if (r->mentions[i].start < e && s < r->mentions[i].end)
+            return VB_OK;
+    vb_mention *m = realloc(r->mentions, (r->n_mentions + 1) * sizeof *m);
+    if (!m)
+        return VB_ERR_NOMEM;
+    r->mentions = m;
+    m[r->n_mentions].page = vb_page_at(t, s);
+    m[r->n_mentions].start = s;
+    m[r->n_mentions].end = e;
+    m[r->n_mentions].text = vb_strndup(t->text + s, e - s);
+    r->n_mentions++;
+    return VB_OK;
+}
+
+/* Date, issuer and quoted title after a citation; returns where they end. */
+static size_t cite_details(vb_extract *ex, const vb_text *t, size_t at, char **date, char **issuer,
+                           char **title)
+{
+    vb_hit h;
+    size_t lim = at + 600 < t->len ? at + 600 : t->len;
+    if (vb_find(ex, "ref.date", t, at, lim, &h)) {
+        char *d = vb_hit_dup(&h, t, "day"), *m = vb_hit_dup(&h, t, "month"),
+             *y = vb_hit_dup(&h, t, "year");
+        int partial;
+        *date = vb_iso_date(d ? d : "", m ? m : "", y ? y : "", &partial);
+        free(d);
+        free(m);
+        free(y);
+        at = h.end;
+    }
+    if (vb_find(ex, "ref.issuer", t, at, lim, &h)) {
+        size_t s, e;
+        if (vb_hit_field(&h, "issuer", &s, &e))
+            *issuer = vb_agency_name(ex, t, s, e);
+        at = h.end;
+    }
+    if (vb_find(ex, "ref.title", t, at, lim, &h)) {
+        *title = vb_hit_dup(&h, t, "title");
+        at = h.end;
+    }
+    return at;
+}
+
+/* "Thông tư" -> type name as a type (sentence case). */
+static char *word_name(vb_extract *ex, const vb_text *t, const cite *c, const char **code)
+{
+    const char *canon = NULL;
+    *code = NULL;
+    if (c->word_e <= c->word_s)
+        return NULL;
+    if (vb_type_from_name(ex, t->text + c->word_s, c->word_e - c->word_s, code, &canon))
+        return strdup(canon);
+    char *sq = vb_squeeze(t->text + c->word_s, c->word_e - c->word_s);
+    char *out = vb_case_sentence(sq, strlen(sq));
+    free(sq);
+    return out;
+}
+
+static vb_status add_cite(vb_extract *ex, const vb_text *t, const vb_lines *l, const cite *c,
+                          vb_record *rec)
+{
+    const char *type = NULL;
+    char *number = NULL, *year = NULL, *icode = NULL;
+    char *sym = vb_symbol_canon(ex, t->text + c->sym_s, c->sym_e - c->sym_s, &type, &number,
+                                &year, &icode);
+    vb_status st = VB_OK;
+    if (!sym || (c->sym_s < ex->own_end && ex->own_start < c->sym_e)) {
+        /* the document's own number in its header is not a reference */
+        goto done;
+    }
+    cite law = *c;
+    if (c->word_e == c->word_s) {
+        /* "Luật Căn cước số 26/2023/QH15": the word stands before the name */
+        vb_hit h;
+        size_t from = c->sym_s > 240 ? c->sym_s - 240 : 0;
+        size_t ws, we;
+        if (vb_find(ex, "ref.law", t, from, c->sym_s, &h) && vb_hit_field(&h, "word", &ws, &we)) {
+            law.word_s = law.start = ws;
+            law.word_e = we;
+            c = &law;
+        }
+    }
+    char *date = NULL, *issuer = NULL, *title = NULL;
+    cite_details(ex, t, c->sym_e, &date, &issuer, &title);
+    if (!issuer && icode) {
+        /* the issuer code alone, when it names one body: BCA, TTg, QH15 */
+        size_t k = strcspn(icode, "-/");
+        char first[64];
+        snprintf(first, sizeof first, "%.*s", (int)k, icode);
+        const char *a = vb_agency_from_code(ex, first);
+        while (!a && k > 1 && first[k - 1] >= '0' && first[k - 1] <= '9') {
+            first[--k] = '\0';
+            a = vb_agency_from_code(ex, first);
+        }
+        issuer = vb_strdup(a);
+    }
+    vb_reference *r = ref_find(rec, sym);
+    if (!r) {
+        r = ref_add(rec);
+        if (!r) {
+            free(date), free(issuer), free(title);
+            st = VB_ERR_NOMEM;
+            goto done;
+        }
+        r->symbol = sym;
+        sym = NULL;
+        r->number = number;
+        number = NULL;
+        const char *wcode;
+        char *wname = word_name(ex, t, c, &wcode);
+        if (type) {
+            r->type = strdup(type);
+            r->type_name = vb_strdup(vb_type_name(ex, type));
+            free(wname);
+        } else {
+            r->type = vb_strdup(wcode);
+            r->type_name = wname;
+        }
+        r->year = year ? atoi(year) : 0;
+    }
+    if (!r->date && date) {
+        r->date = date;
+        date = NULL;
+    }
+    if (!r->year && r->date)
+        r->year = atoi(r->date);
+    if (!r->issuer && issuer) {
+        r->issuer = issuer;
+        issuer = NULL;
+    }
+    if (!r->title && title) {
+        r->title = title;
+        title = NULL;
+    }
+    free(date), free(issuer), free(title);
+    if (in_basis(ex, t, l, c->start))
+        r->role = VB_ROLE_CAN_CU;
+    st = mention_add(r, t, c->start, c->end);
+done:
+    free(sym);
+    free(number);
+    free(year);
+    free(icode);
+    return st;
+}
+
+static int same_number(const char *a, const char *b)
+{
+    while (*a == '0' && a[1])
+        a++;
+    while (*b == '0' && b[1])
+        b++;
+    return strcmp(a, b) == 0;
+}
+
+/* "Thông tư số 124 (của Bộ Công an)": a mention of the one full citation with
+ * that type and number (and issuer, when both say). */
+static vb_status resolve_short(vb_extract *ex, const vb_text *t, const vb_lines *l,
+                               vb_record *rec)
+{
+    size_t pos = 0;
+    vb_hit h;
+    while (pos < t->len && vb_find(ex, "ref.short", t, pos, t->len, &h)) {
+        pos = h.end > pos ? h.end : pos + 1;
+        size_t ws, we, ns, ne;
+        const char *code = NULL, *canon = NULL;
+        if (!vb_hit_field(&h, "word", &ws, &we) || !vb_hit_field(&h, "number", &ns, &ne) ||
+            !vb_type_from_name(ex, t->text + ws, we - ws, &code, &canon))
+            continue;
+        char *num = vb_strndup(t->text + ns, ne - ns);
+        char *issuer = NULL, *date = NULL, *title = NULL;
+        cite_details(ex, t, ne, &date, &issuer, &title);
+        vb_reference *found = NULL;
+        int n = 0;
+        for (size_t i = 0; i < rec->n_references; i++) {
+            vb_reference *r = &rec->references[i];
+            if (!r->type || strcmp(r->type, code) != 0 || !r->number || !same_number(r->number, num))
+                continue;
+            if (issuer && r->issuer && strcmp(issuer, r->issuer) != 0)
+                continue;
+            found = r;
+            n++;
+        }
+        free(num), free(issuer), free(date), free(title);
+        if (n == 1) {
+            vb_status st = mention_add(found, t, h.start, h.end);
+            if (st != VB_OK)
+                return st;
+            if (in_basis(ex, t, l, h.start))
+                found->role = VB_ROLE_CAN_CU;
+        }
+    }
+    return VB_OK;
+}
+
+static int cmp_mention(const void *a, const void *b)
+{
+    const vb_mention *x = a, *y = b;
+    return x->start < y->start ? -1 : x->start > y->start;
+}
+
+vb_status vb_refs_extract(vb_extract *ex, const vb_text *t, const vb_lines *l, vb_record *rec)
+{
+    cites text_hits = {0}, fold_hits = {0};
+    vb_status st = VB_OK;
+    if (collect(ex, t, 0, NULL, &text_hits) < 0 || collect(ex, t, 1, &text_hits, &fold_hits) < 0)
+        st = VB_ERR_NOMEM;
+    for (size_t i = 0; st == VB_OK && i < fold_hits.n; i++)
+        if (cites_push(&text_hits, fold_hits.v[i]) < 0)
+            st = VB_ERR_NOMEM;
+    if (st == VB_OK)
+        qsort(text_hits.v, text_hits.n, sizeof *text_hits.v, cmp_cite);
+    for (size_t i = 0; st == VB_OK && i < text_hits.n; i++)
+        st = add_cite(ex, t, l, &text_hits.v[i], rec);
+    free(text_hits.v);
+    free(fold_hits.v);
+    if (st == VB_OK)
+        st = resolve_short(ex, t, l, rec);
+    for (size_t i = 0; i < rec->n_references; i++)
+        qsort(rec->references[i].mentions, rec->references[i].n_mentions, sizeof(vb_mention),
+              cmp_mention);
+    return st;
+}

@@ -1,0 +1,872 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/*
+ * Diacritic restoration and OCR repair.
+ *
+ * Each word token gets candidates: the syllables of the model's fold table
+ * that share its fold key (ma → mà, mã, ma, mạ, má, mả), plus, through the
+ * confusion table (rules/normalize/confusions.tsv), those of the fold keys a
+ * few OCR rewrites away (ctia → của, 1ap → lập). A beam search over the
+ * tokens picks the reading with the best trigram score minus channel costs.
+ *
+ * Do no harm: the channel cost of leaving a token as it is is 0, and of
+ * replacing a valid syllable depends on what the text looks like:
+ *  - clean text (most syllables accented and known): replacing a valid
+ *    accented syllable costs keep_margin, a valid unaccented one
+ *    UNMARKED_MARGIN; rewrites only for unknown tokens;
+ *  - stripped text (almost no marks): every reading of the fold is free;
+ *  - noisy text (many unknown tokens: English-model OCR): marks are weak
+ *    evidence (NOISY_MARK_COST) and rewrites are tried on every token.
+ * Tokens that are not words (numbers, symbols such as 124/2021/TT-BCA,
+ * punctuation) and acronyms (an all-caps token between words that are not)
+ * pass through and only serve as context.
+ */
+#include "vb_lm.h"
+#include "vb_normalize_internal.h"
+#include "vb_syllable.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
+
+#ifndef VANBAN_DATA_DIR
+#define VANBAN_DATA_DIR "."
+#endif
+
+#define DEFAULT_KEEP_MARGIN 9.0f
+#define UNMARKED_MARGIN 5.0f
+#define NOISY_MARK_COST 0.5f
+#define UNK_KEEP_COST 8.0f
+#define UNK_KEEP_CLEAN 4.0f
+#define BEAM 6
+#define MAX_CANDS 40
+#define MAX_REWRITE_STATES 400
+#define CHUNK 2048
+
+enum { W_ANY, W_START, W_END, W_WORD };
+enum { MODE_CLEAN, MODE_STRIPPED, MODE_NOISY };
+
+typedef struct rewrite {
+    char from[16], to[16];
+    unsigned char flen, tlen;
+    float cost;
+    int where;
+} rewrite;
+
+struct vb_restorer {
+    vb_lm lm;
+    rewrite *rw; /* whole-word rewrites sorted by `from`, then substring ones by `from` */
+    size_t nrw, cap_rw, nword;
+    uint32_t sub_lo[256], sub_hi[256]; /* substring rewrites starting with a byte */
+    char rw_chars[64]; /* non-letter characters rewrites read (UTF-8, concatenated) */
+    float keep_margin;
+    int style; /* 1 old, 2 new, 0 keep */
+};
+
+/* ---- the confusion table ---- */
+
+static vb_status load_confusions(vb_restorer *r, const char *path, int must_exist, vb_error *err)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        if (!must_exist && errno == ENOENT)
+            return VB_OK;
+        vb_error_at(err, path, 0, 0);
+        return vb_error_set(err, VB_ERR_RULES, "cannot open the confusion table: %s",
+                            strerror(errno));
+    }
+    char line[512];
+    int lineno = 0, bad = 0;
+    size_t good = 0;
+    vb_status st = VB_OK;
+    while (fgets(line, sizeof line, f)) {
+        lineno++;
+        line[strcspn(line, "\r\n")] = '\0';
+        if (line[0] == '#' || line[0] == '\0')
+            continue;
+        char *col[4] = {line, NULL, NULL, NULL};
+        int nc = 1;
+        for (char *p = line; *p && nc < 4; p++)
+            if (*p == '\t') {
+                *p = '\0';
+                col[nc++] = p + 1;
+            }
+        char *end = NULL;
+        double cost = nc >= 3 ? strtod(col[2], &end) : -1;
+        int where = -1;
+        const char *w = nc == 4 ? col[3] : "any";
+        if (strcmp(w, "any") == 0)
+            where = W_ANY;
+        else if (strcmp(w, "start") == 0)
+            where = W_START;
+        else if (strcmp(w, "end") == 0)
+            where = W_END;
+        else if (strcmp(w, "word") == 0)
+            where = W_WORD;
+        if (nc < 3 || !end || *end || cost < 0 || where < 0 || !*col[0] ||
+            strlen(col[0]) >= 16 || strlen(col[1]) >= 16) {
+            if (!bad++) {
+                vb_error_at(err, path, lineno, 1);
+                st = vb_error_set(err, VB_ERR_RULES,
+                                  "expected FROM<TAB>TO<TAB>COST[<TAB>any|start|end|word]");
+            }
+            continue;
+        }
+        if (r->nrw == r->cap_rw) {
+            size_t cap = r->cap_rw ? r->cap_rw * 2 : 64;
+            rewrite *p = realloc(r->rw, cap * sizeof *p);
+            if (!p) {
+                fclose(f);
+                return vb_error_set(err, VB_ERR_NOMEM, "out of memory");
+            }
+            r->rw = p;
+            r->cap_rw = cap;
+        }
+        good++;
+        rewrite *x = &r->rw[r->nrw++];
+        snprintf(x->from, sizeof x->from, "%s", col[0]);
+        snprintf(x->to, sizeof x->to, "%s", col[1]);
+        x->flen = (unsigned char)strlen(x->from);
+        x->tlen = (unsigned char)strlen(x->to);
+        x->cost = cost < 0.05 ? 0.05f : (float)cost;
+        x->where = where;
+        /* remember the non-letter characters: tokens made of letters and
+         * these are OCR words (S6, 1ap, v&i), not symbols */
+        for (int32_t i = 0; i < (int32_t)x->flen;) {
+            int32_t a = i;
+            UChar32 c;
+            U8_NEXT(x->from, i, (int32_t)x->flen, c);
+            char one[8];
+            memcpy(one, x->from + a, (size_t)(i - a));
+            one[i - a] = '\0';
+            if (!u_isalpha(c) && c != '/' && !strstr(r->rw_chars, one) &&
+                strlen(r->rw_chars) + strlen(one) < sizeof r->rw_chars)
+                strcat(r->rw_chars, one);
+        }
+    }
+    fclose(f);
+    if (bad)
+        snprintf(err->message + strlen(err->message),
+                 sizeof err->message - strlen(err->message), " (%d bad lines, %zu good)", bad,
+                 good);
+    return st;
+}
+
+static int cmp_rewrite(const void *a, const void *b)
+{
+    const rewrite *x = a, *y = b;
+    int xs = x->where != W_WORD, ys = y->where != W_WORD;
+    if (xs != ys)
+        return xs - ys;
+    return strcmp(x->from, y->from);
+}
+
+static void index_rewrites(vb_restorer *r)
+{
+    qsort(r->rw, r->nrw, sizeof *r->rw, cmp_rewrite);
+    r->nword = 0;
+    while (r->nword < r->nrw && r->rw[r->nword].where == W_WORD)
+        r->nword++;
+    memset(r->sub_lo, 0, sizeof r->sub_lo);
+    memset(r->sub_hi, 0, sizeof r->sub_hi);
+    for (size_t k = r->nrw; k-- > r->nword;) {
+        unsigned char b = (unsigned char)r->rw[k].from[0];
+        if (r->sub_hi[b] == 0)
+            r->sub_hi[b] = (uint32_t)k + 1;
+        r->sub_lo[b] = (uint32_t)k;
+    }
+}
+
+/* ---- set-up ---- */
+
+vb_status vb_restore_setup(vb_normalize *nz, vb_error *err)
+{
+    nz->restorer = NULL;
+    const vb_normalize_opts *o = &nz->opts;
+    if (o->restore < 0)
+        return VB_OK;
+    char path[1024];
+    if (o->model_path)
+        snprintf(path, sizeof path, "%s", o->model_path);
+    else
+        snprintf(path, sizeof path, "%s/models/vi-syllable.lm", VANBAN_DATA_DIR);
+    if (o->restore == 0 && access(path, R_OK) != 0)
+        return VB_OK;
+    vb_restorer *r = calloc(1, sizeof *r);
+    if (!r)
+        return vb_error_set(err, VB_ERR_NOMEM, "out of memory");
+    vb_status st = vb_lm_open(&r->lm, path, err);
+    if (st == VB_OK) {
+        if (o->confusions_path) {
+            st = load_confusions(r, o->confusions_path, 1, err);
+        } else {
+            snprintf(path, sizeof path, "%s/rules/normalize/confusions.tsv", VANBAN_DATA_DIR);
+            st = load_confusions(r, path, 0, err);
+            snprintf(path, sizeof path, "%s/rules/normalize/confusions-learned.tsv",
+                     VANBAN_DATA_DIR);
+            if (st == VB_OK)
+                st = load_confusions(r, path, 0, err);
+        }
+        index_rewrites(r);
+    }
+    if (st != VB_OK) {
+        vb_lm_close(&r->lm);
+        free(r->rw);
+        free(r);
+        return st;
+    }
+    r->keep_margin = o->keep_margin > 0 ? (float)o->keep_margin : DEFAULT_KEEP_MARGIN;
+    r->style = o->tone_style == VB_TONE_NEW ? 2 : o->tone_style == VB_TONE_OLD ? 1 : 0;
+    nz->restorer = r;
+    return VB_OK;
+}
+
+void vb_restore_teardown(vb_normalize *nz)
+{
+    if (!nz->restorer)
+        return;
+    vb_lm_close(&nz->restorer->lm);
+    free(nz->restorer->rw);
+    free(nz->restorer);
+    nz->restorer = NULL;
+}
+
+void vb_changes_free(vb_change *changes, size_t n)
+{
+    (void)n;
+    free(changes);
+}
+
+/* ---- per-token analysis ---- */
+
+typedef struct cand {
+    uint32_t id;
+    float cost;
+    int rewritten; /* found through the confusion table, not the token's own fold */
+} cand;
+
+typedef struct tinfo {
+    uint32_t id;     /* LM id of the token as it stands */
+    uint32_t c0, nc; /* its candidates; nc == 0: fixed */
+    uint32_t rep;    /* first token with the same bytes: analysis and candidates are shared */
+    uint32_t k0, kn; /* (on the first token) the candidates, once computed */
+    unsigned char done;
+    int caps;
+    unsigned char word, valid, marked, ocrword, tone, new_style, nletters;
+    unsigned char lone; /* "6", "0", "&" standing alone: ở in English-model OCR */
+    char fold[VB_SYL_MAX];
+    char base[VB_SYL_MAX];
+} tinfo;
+
+typedef struct work {
+    const vb_restorer *r;
+    const char *text;
+    vb_tok *tok;
+    size_t nt;
+    tinfo *ti;
+    cand *cands;
+    size_t ncands, cap_cands;
+    int mode;
+} work;
+
+/* A token made of letters and the non-letters rewrites read ("S6", "1ap"). */
+static int is_ocr_word(const vb_restorer *r, const char *s, size_t n)
+{
+    if (n >= VB_SYL_MAX / 2)
+        return 0;
+    int letters = 0;
+    for (int32_t i = 0; i < (int32_t)n;) {
+        int32_t a = i;
+        UChar32 c;
+        U8_NEXT(s, i, (int32_t)n, c);
+        if (u_isalpha(c)) {
+            letters++;
+            continue;
+        }
+        char one[8];
+        memcpy(one, s + a, (size_t)(i - a));
+        one[i - a] = '\0';
+        if (!strstr(r->rw_chars, one))
+            return 0;
+    }
+    return letters > 0;
+}
+
+static vb_status analyse(work *w)
+{
+    const vb_lm *lm = &w->r->lm;
+    /* tokens repeat: analyse each distinct one once */
+    uint32_t hsize = 1024;
+    while (hsize < w->nt * 2)
+        hsize <<= 1;
+    uint32_t *seen = calloc(hsize, sizeof *seen);
+    if (!seen)
+        return VB_ERR_NOMEM;
+    for (size_t i = 0; i < w->nt; i++) {
+        const vb_tok *t = &w->tok[i];
+        tinfo *x = &w->ti[i];
+        uint32_t j = vb_lm_hash(w->text + t->off, t->len) & (hsize - 1);
+        for (; seen[j]; j = (j + 1) & (hsize - 1)) {
+            const vb_tok *u = &w->tok[seen[j] - 1];
+            if (u->len == t->len && u->kind == t->kind &&
+                memcmp(w->text + u->off, w->text + t->off, t->len) == 0)
+                break;
+        }
+        if (seen[j]) {
+            *x = w->ti[seen[j] - 1];
+            continue;
+        }
+        seen[j] = (uint32_t)i + 1;
+        memset(x, 0, sizeof *x);
+        x->rep = (uint32_t)i;
+        int ncp = 0;
+        for (size_t k = 0; k < t->len; k++)
+            ncp += ((unsigned char)w->text[t->off + k] & 0xC0) != 0x80;
+        x->nletters = (unsigned char)(ncp > 255 ? 255 : ncp);
+        char buf[VB_SYL_MAX * 2];
+        size_t n = vb_lm_token(w->text, t, buf, sizeof buf);
+        x->id = n ? vb_lm_id(lm, buf, n) : VB_LM_UNK;
+        const char *s = w->text + t->off;
+        vb_syl y;
+        if (t->kind == VB_TOK_WORD && vb_syl_parse(s, t->len, &y)) {
+            x->word = 1;
+            x->caps = y.caps;
+            x->marked = (unsigned char)y.marked;
+            x->tone = (unsigned char)y.tone;
+            x->new_style = (unsigned char)y.new_style;
+            memcpy(x->base, y.base, sizeof x->base);
+            x->valid = x->id >= VB_LM_NSPECIAL && (lm->vocab_flags[x->id] & VB_LM_VALID);
+        } else if (t->kind == VB_TOK_SYM && is_ocr_word(w->r, s, t->len)) {
+            x->ocrword = 1;
+            x->caps = vb_caps_of(s, t->len);
+        } else if (t->len == 1 && (*s == '6' || *s == '0' || *s == '&')) {
+            x->lone = 1;
+        } else {
+            continue;
+        }
+        char *f = NULL;
+        size_t fl = 0;
+        if (vb_fold(s, t->len, &f, &fl, NULL, NULL) == VB_OK && fl < sizeof x->fold)
+            memcpy(x->fold, f, fl + 1);
+        else
+            x->word = x->ocrword = x->lone = 0;
+        free(f);
+    }
+    free(seen);
+    return VB_OK;
+}
+
+static int pick_mode(const work *w)
+{
+    size_t words = 0, marked = 0, unknown = 0, ocr = 0;
+    for (size_t i = 0; i < w->nt; i++) {
+        const tinfo *x = &w->ti[i];
+        if (x->ocrword) {
+            words++;
+            unknown++;
+            ocr++;
+        } else if (x->word && !(x->caps == VB_CAPS_UPPER && !x->valid)) {
+            /* all-caps unknown words are acronyms (UBND), not OCR damage */
+            words++;
+            marked += x->marked;
+            unknown += !x->valid;
+            ocr += x->marked && !x->valid; /* "hién", "viée": marks no syllable has */
+        }
+    }
+    if (words == 0)
+        return MODE_CLEAN;
+    /* held-out clean documents: ocr <= 3%, unknown <= 5% of words;
+     * English-model OCR: ocr >= 16%, unknown >= 45% */
+    if (ocr * 100 >= words * 8)
+        return MODE_NOISY;
+    if (marked * 100 < words * 15)
+        return MODE_STRIPPED;
+    if (unknown * 100 > words * 12)
+        return MODE_NOISY;
+    return MODE_CLEAN;
+}
+
+static int is_upper_word(const work *w, size_t i)
+{
+    return i < w->nt && (w->ti[i].word || w->ti[i].ocrword) && w->ti[i].caps == VB_CAPS_UPPER;
+}
+
+/* The neighbouring word tokens (skipping punctuation) are all caps. */
+static int upper_context(const work *w, size_t i)
+{
+    size_t p = i, n = i + 1;
+    while (p > 0 && w->tok[p - 1].kind == VB_TOK_PUNCT)
+        p--;
+    while (n < w->nt && w->tok[n].kind == VB_TOK_PUNCT)
+        n++;
+    return (p > 0 && is_upper_word(w, p - 1)) || is_upper_word(w, n);
+}
+
+/* Candidates of token i, appended to w->cands from c0 on. */
+typedef struct cset {
+    cand c[MAX_CANDS];
+    int n;
+} cset;
+
+static void cset_add(cset *s, uint32_t id, float cost, int rewritten)
+{
+    for (int k = 0; k < s->n; k++)
+        if (s->c[k].id == id) {
+            if (cost < s->c[k].cost)
+                s->c[k] = (cand){id, cost, rewritten};
+            return;
+        }
+    if (s->n < MAX_CANDS)
+        s->c[s->n++] = (cand){id, cost, rewritten};
+}
+
+static void add_fold(const vb_lm *lm, cset *s, const char *fold, size_t n, float cost,
+                     int rewritten)
+{
+    const uint16_t *c;
+    uint32_t k = vb_lm_fold_cands(lm, fold, n, &c);
+    for (uint32_t j = 0; j < k; j++)
+        cset_add(s, c[j], cost, rewritten);
+}
+
+static void rewrites(const vb_restorer *r, cset *s, const char *f, size_t n, int depth,
+                     float cost, int *budget, int top);
+
+static void apply_rewrite(const vb_restorer *r, cset *s, const char *f, size_t n, size_t p,
+                          const rewrite *x, int depth, float cost, int *budget)
+{
+    char g[VB_SYL_MAX];
+    size_t gn = p + x->tlen + (n - p - x->flen);
+    if (gn == 0 || gn >= sizeof g || --*budget <= 0)
+        return;
+    memcpy(g, f, p);
+    memcpy(g + p, x->to, x->tlen);
+    memcpy(g + p + x->tlen, f + p + x->flen, n - p - x->flen);
+    g[gn] = '\0';
+    add_fold(&r->lm, s, g, gn, cost + x->cost, 1);
+    if (depth > 1)
+        rewrites(r, s, g, gn, depth - 1, cost + x->cost, budget, 0);
+}
+
+static void rewrites(const vb_restorer *r, cset *s, const char *f, size_t n, int depth,
+                     float cost, int *budget, int top)
+{
+    if (top && r->nword) {
+        /* whole-word rewrites: binary search for the first rule with from == f */
+        size_t lo = 0, hi = r->nword;
+        while (lo < hi) {
+            size_t mid = (lo + hi) / 2;
+            int c = strncmp(r->rw[mid].from, f, n);
+            if (c < 0 || (c == 0 && r->rw[mid].flen < n))
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        for (; lo < r->nword && r->rw[lo].flen == n && memcmp(r->rw[lo].from, f, n) == 0; lo++)
+            apply_rewrite(r, s, f, n, 0, &r->rw[lo], depth, cost, budget);
+    }
+    for (size_t p = 0; p < n && *budget > 0; p++) {
+        unsigned char b = (unsigned char)f[p];
+        for (uint32_t k = r->sub_lo[b]; k < r->sub_hi[b] && *budget > 0; k++) {
+            const rewrite *x = &r->rw[k];
+            if (p + x->flen > n || memcmp(f + p, x->from, x->flen) != 0)
+                continue;
+            if ((x->where == W_START && p != 0) || (x->where == W_END && p + x->flen != n))
+                continue;
+            apply_rewrite(r, s, f, n, p, x, depth, cost, budget);
+        }
+    }
+}
+
+static vb_status token_cands(work *w, tinfo *x)
+{
+    const vb_restorer *r = w->r;
+    cset s;
+    s.n = 0;
+    float same = 0;
+    if (x->word && x->valid) {
+        if (w->mode == MODE_CLEAN)
+            same = x->marked ? r->keep_margin : UNMARKED_MARGIN;
+        else if (w->mode == MODE_NOISY && x->marked)
+            same = NOISY_MARK_COST;
+    }
+    /* Keeping a token the model does not know: <unk> stands for thousands
+     * of rare words, so its own probability is spread over them. */
+    cset_add(&s, x->id,
+             x->id == VB_LM_UNK || x->id == VB_LM_SYM
+                 ? (w->mode == MODE_CLEAN ? UNK_KEEP_CLEAN : UNK_KEEP_COST)
+                 : 0,
+             0);
+    size_t fl = strlen(x->fold);
+    add_fold(&r->lm, &s, x->fold, fl, same, 0);
+    int depth = 0;
+    if (w->mode == MODE_NOISY)
+        depth = x->valid ? 1 : 2;
+    else if (x->ocrword || x->lone)
+        depth = 2;
+    else if (!x->valid && (w->mode == MODE_CLEAN || s.n <= 1))
+        depth = 1; /* in stripped text, only words whose fold is no syllable's */
+    /* single letters outside noisy text are labels: điểm a, b, đ khoản 1 */
+    if (w->mode != MODE_NOISY && x->nletters == 1)
+        depth = 0;
+    if (depth && r->nrw) {
+        int budget = MAX_REWRITE_STATES;
+        rewrites(r, &s, x->fold, fl, depth, same > 0 ? same : 0, &budget, 1);
+    }
+    x->done = 1;
+    x->k0 = (uint32_t)w->ncands;
+    x->kn = 0;
+    if (s.n <= 1)
+        return VB_OK;
+    if (w->ncands + (size_t)s.n > w->cap_cands) {
+        size_t nc = (w->cap_cands + (size_t)s.n) * 2;
+        cand *p = realloc(w->cands, nc * sizeof *p);
+        if (!p)
+            return VB_ERR_NOMEM;
+        w->cands = p;
+        w->cap_cands = nc;
+    }
+    memcpy(w->cands + w->ncands, s.c, (size_t)s.n * sizeof *s.c);
+    w->ncands += (size_t)s.n;
+    x->kn = (uint32_t)s.n;
+    return VB_OK;
+}
+
+static vb_status candidates(work *w)
+{
+    for (size_t i = 0; i < w->nt; i++) {
+        tinfo *x = &w->ti[i];
+        x->c0 = 0;
+        x->nc = 0;
+        if (!x->word && !x->ocrword && !(x->lone && w->mode == MODE_NOISY))
+            continue;
+        /* acronyms: UBND, ANTQ, TW among ordinary words */
+        if (x->caps == VB_CAPS_UPPER && !x->valid && !upper_context(w, i) &&
+            w->tok[i].len > 1)
+            continue;
+        /* list labels: "a)", "d)" */
+        if (w->tok[i].len == 1 && i + 1 < w->nt && w->tok[i + 1].kind == VB_TOK_PUNCT &&
+            w->text[w->tok[i + 1].off] == ')')
+            continue;
+        tinfo *r = &w->ti[x->rep];
+        if (!r->done && token_cands(w, r) != VB_OK)
+            return VB_ERR_NOMEM;
+        x->c0 = r->k0;
+        x->nc = r->kn;
+    }
+    return VB_OK;
+}
+
+/* ---- beam search ---- */
+
+typedef struct hyp {
+    float score;
+    uint32_t w1, w2;
+    uint32_t back; /* index of the previous hypothesis in the previous column */
+    uint32_t ci;   /* candidate index (0 for fixed tokens) */
+} hyp;
+
+/* Decode tokens [a, b) from the state (w1, w2); write the chosen candidate
+ * index of each token to choice[]; return the final state. */
+static void decode(const work *w, size_t a, size_t b, uint32_t *w1, uint32_t *w2,
+                   uint32_t *choice, hyp *cols, hyp *tmp)
+{
+    const vb_lm *lm = &w->r->lm;
+    hyp *prev = NULL;
+    int nprev = 1;
+    hyp start = {0, *w1, *w2, 0, 0};
+    for (size_t i = a; i < b; i++) {
+        const tinfo *x = &w->ti[i];
+        hyp *col = cols + (i - a) * BEAM;
+        int nt = 0;
+        uint32_t nc = x->nc ? x->nc : 1;
+        for (int h = 0; h < nprev; h++) {
+            const hyp *p = prev ? &prev[h] : &start;
+            vb_lm_ctx ctx;
+            vb_lm_context(lm, p->w1, p->w2, &ctx);
+            for (uint32_t c = 0; c < nc; c++) {
+                uint32_t id = x->nc ? w->cands[x->c0 + c].id : x->id;
+                float cost = x->nc ? w->cands[x->c0 + c].cost : 0;
+                float s = p->score + vb_lm_score_ctx(lm, &ctx, id) - cost;
+                int k;
+                for (k = 0; k < nt; k++)
+                    if (tmp[k].w1 == p->w2 && tmp[k].w2 == id)
+                        break;
+                if (k < nt) {
+                    if (s > tmp[k].score)
+                        tmp[k] = (hyp){s, p->w2, id, (uint32_t)h, c};
+                } else {
+                    tmp[nt++] = (hyp){s, p->w2, id, (uint32_t)h, c};
+                }
+            }
+        }
+        if (nt > BEAM) {
+            /* keep the BEAM best: selection, BEAM is small */
+            for (int k = 0; k < BEAM; k++) {
+                int best = k;
+                for (int j = k + 1; j < nt; j++)
+                    if (tmp[j].score > tmp[best].score)
+                        best = j;
+                hyp t = tmp[k];
+                tmp[k] = tmp[best];
+                tmp[best] = t;
+            }
+            nt = BEAM;
+        }
+        memcpy(col, tmp, (size_t)nt * sizeof *tmp);
+        prev = col;
+        nprev = nt;
+    }
+    if (b == a)
+        return;
+    int best = 0;
+    for (int h = 1; h < nprev; h++)
+        if (prev[h].score > prev[best].score)
+            best = h;
+    *w1 = prev[best].w1;
+    *w2 = prev[best].w2;
+    for (size_t i = b; i-- > a;) {
+        const hyp *hp = &cols[(i - a) * BEAM + best];
+        choice[i] = hp->ci;
+        best = (int)hp->back;
+    }
+}
+
+/* ---- output ---- */
+
+static vb_status add_change(vb_change **ch, size_t *n, size_t *cap, size_t off, size_t in_off,
+                            const char *before, size_t blen, const char *after, size_t alen,
+                            double score, const char *why)
+{
+    if (*n == *cap) {
+        size_t nc = *cap ? *cap * 2 : 16;
+        vb_change *p = realloc(*ch, nc * sizeof *p);
+        if (!p)
+            return VB_ERR_NOMEM;
+        *ch = p;
+        *cap = nc;
+    }
+    vb_change *c = &(*ch)[(*n)++];
+    memset(c, 0, sizeof *c);
+    c->offset = off;
+    c->in_offset = in_off;
+    snprintf(c->before, sizeof c->before, "%.*s", (int)(blen < 63 ? blen : 63), before);
+    snprintf(c->after, sizeof c->after, "%.*s", (int)(alen < 63 ? alen : 63), after);
+    c->score = score;
+    c->why = why;
+    return VB_OK;
+}
+
+/* The caps pattern to write token i in. */
+static int out_caps(const work *w, size_t i)
+{
+    const tinfo *x = &w->ti[i];
+    if (x->caps != VB_CAPS_MIXED)
+        return x->caps;
+    if (upper_context(w, i))
+        return VB_CAPS_UPPER;
+    UChar32 c;
+    int32_t k = 0;
+    U8_NEXT(w->text + w->tok[i].off, k, (int32_t)w->tok[i].len, c);
+    return u_isupper(c) ? VB_CAPS_TITLE : VB_CAPS_LOWER;
+}
+
+/* Roman quarters read as digits: "quý 11/2026" → "quý II/2026". */
+static size_t roman_quarter(const work *w, size_t i, char *out, size_t cap)
+{
+    const vb_tok *t = &w->tok[i];
+    if (t->kind != VB_TOK_SYM || i == 0 || strcmp(w->ti[i - 1].fold, "quy") != 0)
+        return 0;
+    const char *s = w->text + t->off;
+    size_t ones = 0;
+    while (ones < t->len && s[ones] == '1')
+        ones++;
+    if ((ones != 2 && ones != 3) || ones >= t->len || s[ones] != '/' || t->len - ones > 16)
+        return 0;
+    for (size_t k = ones + 1; k < t->len; k++)
+        if (s[k] < '0' || s[k] > '9')
+            return 0;
+    if (t->len + 1 > cap)
+        return 0;
+    memset(out, 'I', ones);
+    memcpy(out + ones, s + ones, t->len - ones);
+    out[t->len] = '\0';
+    return t->len;
+}
+
+/* Token k is an acronym, or a symbol that ends (left side of a '-') or
+ * starts (right side) with a capital: "02/2020/NĐ", "CP", "BCA-V05". */
+static int acronym_like(const work *w, size_t k, int left)
+{
+    const tinfo *x = &w->ti[k];
+    const vb_tok *t = &w->tok[k];
+    if (t->kind == VB_TOK_WORD)
+        return x->caps == VB_CAPS_UPPER && !x->valid;
+    if (t->kind != VB_TOK_SYM)
+        return 0;
+    const char *s = w->text + t->off;
+    unsigned char c = (unsigned char)(left ? s[t->len - 1] : s[0]);
+    if (c >= 'A' && c <= 'Z')
+        return 1;
+    /* Đ is C4 90 */
+    return left ? t->len >= 2 && (unsigned char)s[t->len - 2] == 0xC4 && c == 0x90 : c == 0xC4;
+}
+
+static int only_spaces(const work *w, size_t a, size_t b)
+{
+    for (size_t k = a; k < b; k++)
+        if (w->text[k] != ' ')
+            return 0;
+    return b > a;
+}
+
+/* Spaces OCR puts inside a symbol: "NĐ- CP", "12/ 11/2021", "36 /KH-UBND".
+ * True when the spaces before token i should go. */
+static int join_symbol(const work *w, size_t i)
+{
+    const vb_tok *t = w->tok;
+    if (i < 2 || !t[i].space_before || !only_spaces(w, t[i - 1].off + t[i - 1].len, t[i].off))
+        return 0;
+    if (t[i - 1].kind == VB_TOK_PUNCT && !t[i - 1].space_before && t[i - 1].len == 1) {
+        char c = w->text[t[i - 1].off];
+        if (c == '-')
+            return acronym_like(w, i - 2, 1) && acronym_like(w, i, 0);
+        if (c == '/')
+            return t[i - 2].kind == VB_TOK_NUM && t[i - 2].len <= 2 &&
+                   (t[i].kind == VB_TOK_NUM || t[i].kind == VB_TOK_SYM) &&
+                   w->text[t[i].off] >= '0' && w->text[t[i].off] <= '9';
+        return 0;
+    }
+    if (t[i].kind == VB_TOK_PUNCT && t[i].len == 1 && w->text[t[i].off] == '/' &&
+        t[i - 1].kind == VB_TOK_NUM && i + 1 < w->nt && !t[i + 1].space_before)
+        return acronym_like(w, i + 1, 0);
+    return 0;
+}
+
+vb_status vb_restore_text(const vb_normalize *nz, vb_buf *text, vb_change **changes,
+                          size_t *n_changes, vb_error *err)
+{
+    const vb_restorer *r = nz->restorer;
+    if (!r || text->len == 0)
+        return VB_OK;
+    work w = {0};
+    w.r = r;
+    w.text = text->data;
+    vb_status st = vb_tokenize(text->data, text->len, &w.tok, &w.nt);
+    uint32_t *choice = NULL, *ids = NULL;
+    hyp *cols = NULL, *tmp = NULL;
+    vb_buf out = {0};
+    size_t ccap = n_changes ? *n_changes : 0;
+    if (st != VB_OK)
+        goto done;
+    st = VB_ERR_NOMEM;
+    w.ti = malloc((w.nt + 1) * sizeof *w.ti);
+    choice = calloc(w.nt + 1, sizeof *choice);
+    cols = malloc((size_t)CHUNK * BEAM * sizeof *cols);
+    tmp = malloc((size_t)BEAM * MAX_CANDS * sizeof *tmp);
+    if (!w.ti || !choice || !cols || !tmp)
+        goto done;
+    if (analyse(&w) != VB_OK)
+        goto done;
+    w.mode = pick_mode(&w);
+    if (candidates(&w) != VB_OK)
+        goto done;
+
+    /* decode in chunks, cut after a fixed token where possible */
+    uint32_t w1 = VB_LM_BOS, w2 = VB_LM_BOS;
+    for (size_t a = 0; a < w.nt;) {
+        size_t b = a + CHUNK < w.nt ? a + CHUNK : w.nt;
+        if (b < w.nt) {
+            size_t c = b;
+            while (c > a + CHUNK / 2 && w.ti[c - 1].nc)
+                c--;
+            if (c > a + CHUNK / 2)
+                b = c;
+        }
+        decode(&w, a, b, &w1, &w2, choice, cols, tmp);
+        a = b;
+    }
+
+    /* write the text with the chosen readings */
+    ids = malloc((w.nt + 1) * sizeof *ids);
+    if (!ids)
+        goto done;
+    for (size_t i = 0; i < w.nt; i++)
+        ids[i] = w.ti[i].nc ? w.cands[w.ti[i].c0 + choice[i]].id : w.ti[i].id;
+    if (vb_buf_reserve(&out, text->len + text->len / 4) != VB_OK)
+        goto done;
+    size_t pos = 0;
+    const vb_lm *lm = &r->lm;
+    for (size_t i = 0; i < w.nt; i++) {
+        const vb_tok *t = &w.tok[i];
+        const tinfo *x = &w.ti[i];
+        const char *src = text->data + t->off;
+        char rep[VB_SYL_MAX * 2];
+        size_t rn = 0;
+        const char *why = NULL;
+        double score = 0;
+        uint32_t id = x->nc ? w.cands[x->c0 + choice[i]].id : x->id;
+        if (x->nc && id != x->id) {
+            const cand *c = &w.cands[x->c0 + choice[i]];
+            vb_syl y;
+            const char *word = vb_lm_word(lm, id);
+            if (vb_syl_parse(word, strlen(word), &y))
+                rn = vb_syl_render(y.base, y.tone, r->style == 2 ? 2 : 1, out_caps(&w, i), rep,
+                                   sizeof rep);
+            why = c->rewritten ? "channel" : "restore";
+            uint32_t p1 = i >= 2 ? ids[i - 2] : VB_LM_BOS, p2 = i >= 1 ? ids[i - 1] : VB_LM_BOS;
+            score = vb_lm_score(lm, p1, p2, id) - c->cost - vb_lm_score(lm, p1, p2, x->id);
+        } else if (x->word && (x->nc || x->valid)) {
+            int caps = out_caps(&w, i);
+            int style = r->style ? r->style : x->new_style ? 2 : 1;
+            if (caps != x->caps || (r->style && x->tone && (style == 2) != (x->new_style != 0))) {
+                rn = vb_syl_render(x->base, x->tone, style, caps, rep, sizeof rep);
+                why = caps != x->caps ? "case" : "tone-style";
+            }
+        } else if ((rn = roman_quarter(&w, i, rep, sizeof rep)) != 0) {
+            why = "rule";
+        }
+        if (join_symbol(&w, i)) {
+            size_t a = w.tok[i - 1].off + w.tok[i - 1].len;
+            if (vb_buf_append(&out, text->data + pos, a - pos) != VB_OK)
+                goto done;
+            if (changes && add_change(changes, n_changes, &ccap, out.len, a, text->data + a,
+                                      t->off - a, "", 0, 0, "rule") != VB_OK)
+                goto done;
+            pos = t->off;
+        }
+        if (!rn || (rn == t->len && memcmp(rep, src, rn) == 0))
+            continue;
+        if (vb_buf_append(&out, text->data + pos, t->off - pos) != VB_OK)
+            goto done;
+        if (changes && add_change(changes, n_changes, &ccap, out.len, t->off, src, t->len, rep,
+                                  rn, score, why) != VB_OK)
+            goto done;
+        if (vb_buf_append(&out, rep, rn) != VB_OK)
+            goto done;
+        pos = t->off + t->len;
+    }
+    if (vb_buf_append(&out, text->data + pos, text->len - pos) != VB_OK)
+        goto done;
+    vb_buf_free(text);
+    *text = out;
+    out = (vb_buf){0};
+    st = VB_OK;
+done:
+    if (st == VB_ERR_NOMEM)
+        vb_error_set(err, st, "out of memory restoring diacritics");
+    vb_buf_free(&out);
+    free(w.tok);
+    free(w.ti);
+    free(w.cands);
+    free(choice);
+    free(ids);
+    free(cols);
+    free(tmp);
+    return st;
+}

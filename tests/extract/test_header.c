@@ -1,0 +1,231 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* Header extraction: clean text in both layouts (columns one after the other,
+ * and interleaved line by line as OCR reads them), and the English-model OCR
+ * seeds, where the fold key has to carry the match. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "vb_extract.h"
+#include "vb_normalize.h"
+#include "vb_test.h"
+
+static vb_normalize *nz;
+static vb_extract *ex;
+
+static void extract(const char *text, vb_text *t, vb_record *rec)
+{
+    vb_error err;
+    memset(t, 0, sizeof *t);
+    memset(rec, 0, sizeof *rec);
+    VB_CHECK_INT(vb_normalize_run(nz, text, strlen(text), t, &err), VB_OK);
+    VB_CHECK_INT(vb_extract_run(ex, t, rec, &err), VB_OK);
+}
+
+static int has_warning(const vb_record *rec, const char *w)
+{
+    for (size_t i = 0; i < rec->n_warnings; i++)
+        if (strcmp(rec->warnings[i], w) == 0)
+            return 1;
+    return 0;
+}
+
+static const char *sequential =
+    "ỦY BAN NHÂN DÂN\n"
+    "TỈNH HƯNG YÊN\n"
+    "Số: 117/KH-UBND\n"
+    "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+    "Độc lập - Tự do - Hạnh phúc\n"
+    "Hưng Yên, ngày 14 tháng 11 năm 2025\n"
+    "\n"
+    "KẾ HOẠCH\n"
+    "Triển khai thực hiện Thông tư số 124/2021/TT-BCA của Bộ Công an\n"
+    "về xây dựng khu dân cư đạt tiêu chuẩn “An toàn về an ninh, trật tự”\n"
+    "\n"
+    "Căn cứ Thông tư số 124/2021/TT-BCA ngày 28/12/2021 của Bộ Công an;\n"
+    "\n"
+    "Nơi nhận:\n"
+    "- Bộ Công an (Cục V05);\n"
+    "- Thường trực Tỉnh ủy (b/c);\n"
+    "- Chủ tịch, các PCT UBND tỉnh;\n"
+    "- Lưu: VT, NC.\n"
+    "\n"
+    "TM. ỦY BAN NHÂN DÂN\n"
+    "KT. CHỦ TỊCH\n"
+    "PHÓ CHỦ TỊCH\n"
+    "\n"
+    "Phạm Văn Nghiêm\n";
+
+static const char *interleaved =
+    "ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+    "THÀNH PHỐ HẢI PHÒNG Độc lập - Tự do - Hạnh phúc\n"
+    "Số: 354/KH-UBND Hải Phòng, ngày 30 tháng 12 năm 2025\n"
+    "KẾ HOẠCH\n"
+    "Nâng cao chất lượng phong trào toàn dân bảo vệ an ninh Tổ quốc\n"
+    "trên địa bàn thành phố Hải Phòng\n"
+    "\n"
+    "Thời gian qua, dưới sự lãnh đạo của Thành ủy.\n"
+    "Nơi nhận: TM. ỦY BAN NHÂN DÂN\n"
+    "- Bộ Công an (Cục V05);\n"
+    "- TTTU, TT HĐND TP; CHỦ TỊCH\n"
+    "- Lưu: VT.\n"
+    "Nguyễn Minh Hùng\n";
+
+static void test_sequential(void)
+{
+    vb_text t;
+    vb_record rec;
+    extract(sequential, &t, &rec);
+    const vb_document *d = &rec.doc;
+    VB_CHECK_STR(d->issuer, "Ủy ban nhân dân tỉnh Hưng Yên");
+    VB_CHECK_STR(d->number, "117");
+    VB_CHECK_STR(d->symbol, "117/KH-UBND");
+    VB_CHECK_STR(d->type, "KH");
+    VB_CHECK_STR(d->type_name, "Kế hoạch");
+    VB_CHECK_STR(d->place, "Hưng Yên");
+    VB_CHECK_STR(d->date, "2025-11-14");
+    VB_CHECK_STR(d->title, "Triển khai thực hiện Thông tư số 124/2021/TT-BCA của Bộ Công an về "
+                           "xây dựng khu dân cư đạt tiêu chuẩn “An toàn về an ninh, trật tự”");
+    VB_CHECK_STR(d->signer.authority, "TM."); /* the first prefix, as the fixtures expect */
+    VB_CHECK_STR(d->signer.title, "PHÓ CHỦ TỊCH");
+    VB_CHECK_STR(d->signer.name, "Phạm Văn Nghiêm");
+    VB_CHECK_INT(d->n_recipients, 4);
+    if (d->n_recipients == 4) {
+        VB_CHECK_STR(d->recipients[0], "Bộ Công an (Cục V05)");
+        VB_CHECK_STR(d->recipients[1], "Thường trực Tỉnh ủy"); /* "(b/c)" dropped */
+        VB_CHECK_STR(d->recipients[2], "Chủ tịch, các PCT UBND tỉnh");
+        VB_CHECK_STR(d->recipients[3], "Lưu: VT, NC");
+    }
+    VB_CHECK_INT(rec.n_warnings, 0);
+    for (size_t i = 0; i < rec.n_warnings; i++)
+        fprintf(stderr, "  warning: %s\n", rec.warnings[i]);
+    vb_record_free(&rec);
+    vb_text_free(&t);
+}
+
+static void test_interleaved(void)
+{
+    vb_text t;
+    vb_record rec;
+    extract(interleaved, &t, &rec);
+    const vb_document *d = &rec.doc;
+    VB_CHECK_STR(d->issuer, "Ủy ban nhân dân thành phố Hải Phòng");
+    VB_CHECK_STR(d->symbol, "354/KH-UBND");
+    VB_CHECK_STR(d->place, "Hải Phòng");
+    VB_CHECK_STR(d->date, "2025-12-30");
+    VB_CHECK_STR(d->title, "Nâng cao chất lượng phong trào toàn dân bảo vệ an ninh Tổ quốc trên "
+                           "địa bàn thành phố Hải Phòng");
+    VB_CHECK_STR(d->signer.authority, "TM.");
+    VB_CHECK_STR(d->signer.title, "CHỦ TỊCH");
+    VB_CHECK_STR(d->signer.name, "Nguyễn Minh Hùng");
+    VB_CHECK_INT(d->n_recipients, 3);
+    if (d->n_recipients == 3)
+        VB_CHECK_STR(d->recipients[1], "TTTU, TT HĐND TP");
+    vb_record_free(&rec);
+    vb_text_free(&t);
+}
+
+/* No day, no type code, nothing invented. */
+static void test_partial(void)
+{
+    vb_text t;
+    vb_record rec;
+    extract("BỘ CÔNG AN\nSố: 1620/UBND-KH&CĐS\nHà Nội, ngày    tháng 11 năm 2025\n"
+            "V/v triển khai thực hiện\n",
+            &t, &rec);
+    const vb_document *d = &rec.doc;
+    VB_CHECK_STR(d->issuer, "Bộ Công an");
+    VB_CHECK_STR(d->symbol, "1620/UBND-KH&CĐS");
+    VB_CHECK_STR(d->type, NULL);
+    VB_CHECK_STR(d->type_name, "Công văn");
+    VB_CHECK_STR(d->date, "2025-11");
+    VB_CHECK_STR(d->title, "triển khai thực hiện");
+    VB_CHECK_STR(d->signer.name, NULL);
+    VB_CHECK(has_warning(&rec, "document.signer.name: not found"));
+    VB_CHECK(has_warning(&rec, "document.date: day illegible, partial date 2025-11"));
+    vb_record_free(&rec);
+    vb_text_free(&t);
+
+    extract("Văn bản không có phần đầu.\n", &t, &rec);
+    VB_CHECK_STR(rec.doc.date, NULL);
+    VB_CHECK_STR(rec.doc.symbol, NULL);
+    VB_CHECK(has_warning(&rec, "document.date: not found"));
+    VB_CHECK(has_warning(&rec, "document.issuer: not found"));
+    vb_record_free(&rec);
+    vb_text_free(&t);
+}
+
+static void extract_file(const char *path, vb_text *t, vb_record *rec)
+{
+    unsigned char *data;
+    size_t len;
+    vb_error err;
+    memset(t, 0, sizeof *t);
+    memset(rec, 0, sizeof *rec);
+    VB_CHECK_INT(vb_read_file(path, 0, &data, &len, &err), VB_OK);
+    if (!data)
+        return;
+    VB_CHECK_INT(vb_normalize_run(nz, (char *)data, len, t, &err), VB_OK);
+    VB_CHECK_INT(vb_extract_run(ex, t, rec, &err), VB_OK);
+    free(data);
+}
+
+/* English-model OCR: broken marks, columns interleaved. */
+static void test_seeds(void)
+{
+    vb_text t;
+    vb_record rec;
+    extract_file("fixtures/seeds/tan-khai-plan.ocr.txt", &t, &rec);
+    VB_CHECK_STR(rec.doc.symbol, "36/KH-UBND");
+    VB_CHECK_STR(rec.doc.number, "36");
+    VB_CHECK_STR(rec.doc.type, "KH");
+    VB_CHECK_STR(rec.doc.type_name, "Kế hoạch");
+    VB_CHECK_STR(rec.doc.place, "Tan Khai");
+    VB_CHECK_STR(rec.doc.date, "2025-03-11");
+    VB_CHECK(rec.doc.n_recipients >= 6);
+    vb_record_free(&rec);
+    vb_text_free(&t);
+
+    extract_file("fixtures/seeds/hai-phong-plan.ocr.txt", &t, &rec);
+    VB_CHECK_STR(rec.doc.symbol, "354/KH-UBND");
+    VB_CHECK_STR(rec.doc.type, "KH");
+    VB_CHECK_STR(rec.doc.issuer, "Uy ban nhan dan thanh pho Hai Phong");
+    VB_CHECK_STR(rec.doc.date, "2025"); /* "thdang f2": the month is illegible */
+    VB_CHECK_STR(rec.doc.signer.authority, "TM.");
+    VB_CHECK_STR(rec.doc.signer.title, "CHU TICH");
+    VB_CHECK_STR(rec.doc.signer.name, "Nguyén Minh Hiing");
+    vb_record_free(&rec);
+    vb_text_free(&t);
+
+    extract_file("fixtures/seeds/tuyen-quang-plan.ocr.txt", &t, &rec);
+    VB_CHECK_STR(rec.doc.symbol, NULL); /* "sé6: UF /KH-UBND": number illegible */
+    VB_CHECK_STR(rec.doc.number, NULL);
+    VB_CHECK_STR(rec.doc.type, "KH");
+    VB_CHECK_STR(rec.doc.date, "2026");
+    VB_CHECK_STR(rec.doc.place, "Tuyén Quang");
+    VB_CHECK_STR(rec.doc.signer.title, "CHU TICH");
+    VB_CHECK_STR(rec.doc.signer.name, "Phan Huy Nggc");
+    vb_record_free(&rec);
+    vb_text_free(&t);
+}
+
+int main(void)
+{
+    vb_error err;
+    vb_normalize_opts nopts = {0};
+    nopts.restore = -1; /* the extractor is tested on the text as given */
+    VB_CHECK_INT(vb_normalize_create(&nz, &nopts, &err), VB_OK);
+    vb_extract_opts opts = {0};
+    opts.rules_dir = "rules";
+    VB_CHECK_INT(vb_extract_create(&ex, &opts, &err), VB_OK);
+    if (!nz || !ex) {
+        fprintf(stderr, "set-up failed: %s\n", err.message);
+        return 1;
+    }
+    test_sequential();
+    test_interleaved();
+    test_partial();
+    test_seeds();
+    vb_extract_destroy(&ex);
+    vb_normalize_destroy(&nz);
+    return vb_test_finish();
+}

@@ -1,0 +1,278 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* References, tasks and targets (issue 4): canonical symbols and OCR repairs,
+ * pairs that must stay apart, short forms, the legal basis, mention offsets;
+ * the three task shapes with leads, partners and deadlines; targets. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "vb_extract.h"
+#include "vb_normalize.h"
+#include "vb_test.h"
+
+static vb_normalize *nz;
+static vb_extract *ex;
+
+static void extract(const char *text, vb_text *t, vb_record *rec)
+{
+    vb_error err;
+    memset(t, 0, sizeof *t);
+    memset(rec, 0, sizeof *rec);
+    VB_CHECK_INT(vb_normalize_run(nz, text, strlen(text), t, &err), VB_OK);
+    VB_CHECK_INT(vb_extract_run(ex, t, rec, &err), VB_OK);
+}
+
+static const vb_reference *ref(const vb_record *rec, const char *symbol)
+{
+    for (size_t i = 0; i < rec->n_references; i++)
+        if (rec->references[i].symbol && strcmp(rec->references[i].symbol, symbol) == 0)
+            return &rec->references[i];
+    fprintf(stderr, "no reference %s among:", symbol);
+    for (size_t i = 0; i < rec->n_references; i++)
+        fprintf(stderr, " %s", rec->references[i].symbol);
+    fprintf(stderr, "\n");
+    return NULL;
+}
+
+static const char *refs_text =
+    "Căn cứ Thông tư số 124/2021/TT-BCA ngày 28/12/2021 của Bộ Công an quy\n"
+    "định khu dân cư đạt tiêu chuẩn “An toàn về an ninh, trật tự”; Nghị định số\n"
+    "02/2020/ND- CP ngày 30/6/2020 của Chính phủ;\n"
+    "\n"
+    "Thực hiện Chỉ thị số 09-CT/TW ngày 01/12/2011 của Ban Bí thư về “Tăng cường sự\n"
+    "lãnh đạo của Đảng”; Quyết định số 521/QD-TTg ngày 13/6/2005; Quyết định số 12/Qb-UBND;\n"
+    "Hướng dẫn số 22/HD-BCA-V05, Hợp đồng số 22/HĐ-BCA-V05, Dự án số 3/DA-UBND,\n"
+    "Đề án số 3/ĐA-UBND, Chỉ thị số 5/CT-UBND và Chương trình số 5/CIr-UBND.\n"
+    "Theo Thông tư số 124 của Bộ Công an, Luật Căn cước số 26/2023/QH15.\n";
+
+static void test_references(void)
+{
+    vb_text t;
+    vb_record rec;
+    extract(refs_text, &t, &rec);
+    const vb_reference *r = ref(&rec, "124/2021/TT-BCA");
+    if (r) {
+        VB_CHECK_STR(r->type, "TT");
+        VB_CHECK_STR(r->type_name, "Thông tư");
+        VB_CHECK_STR(r->number, "124");
+        VB_CHECK_INT(r->year, 2021);
+        VB_CHECK_STR(r->date, "2021-12-28");
+        VB_CHECK_STR(r->issuer, "Bộ Công an");
+        VB_CHECK_INT(r->role, VB_ROLE_CAN_CU);
+        VB_CHECK_STR(r->title, NULL); /* the quote is not after "về" */
+        VB_CHECK_INT(r->n_mentions, 2); /* the short form resolves */
+        if (r->n_mentions == 2) {
+            const vb_mention *m = &r->mentions[0];
+            VB_CHECK_STR(m->text, "Thông tư số 124/2021/TT-BCA");
+            VB_CHECK_INT(m->page, 1);
+            VB_CHECK(m->end <= t.len && strncmp(t.text + m->start, m->text, m->end - m->start) == 0);
+            VB_CHECK_STR(r->mentions[1].text, "Thông tư số 124");
+        }
+    }
+    r = ref(&rec, "02/2020/NĐ-CP"); /* "ND- CP" repaired */
+    if (r) {
+        VB_CHECK_STR(r->type, "NĐ");
+        VB_CHECK_STR(r->issuer, "Chính phủ");
+        VB_CHECK_INT(r->role, VB_ROLE_CAN_CU);
+    }
+    r = ref(&rec, "09-CT/TW");
+    if (r) {
+        VB_CHECK_INT(r->role, VB_ROLE_DAN_CHIEU);
+        VB_CHECK_STR(r->issuer, "Ban Bí thư");
+        VB_CHECK_STR(r->title, "Tăng cường sự lãnh đạo của Đảng");
+    }
+    r = ref(&rec, "521/QĐ-TTg");
+    if (r)
+        VB_CHECK_STR(r->issuer, "Thủ tướng Chính phủ");
+    VB_CHECK(ref(&rec, "12/QĐ-UBND") != NULL);
+    /* pairs that differ by Đ or case stay apart */
+    VB_CHECK(ref(&rec, "22/HD-BCA-V05") != NULL);
+    VB_CHECK(ref(&rec, "22/HĐ-BCA-V05") != NULL);
+    VB_CHECK(ref(&rec, "3/DA-UBND") != NULL);
+    VB_CHECK(ref(&rec, "3/ĐA-UBND") != NULL);
+    VB_CHECK(ref(&rec, "5/CT-UBND") != NULL);
+    r = ref(&rec, "5/CTr-UBND");
+    if (r)
+        VB_CHECK_STR(r->type_name, "Chương trình");
+    r = ref(&rec, "26/2023/QH15");
+    if (r) {
+        VB_CHECK_STR(r->type_name, "Luật");
+        VB_CHECK_STR(r->issuer, "Quốc hội");
+    }
+    VB_CHECK_INT(rec.n_references, 12);
+    vb_record_free(&rec);
+    vb_text_free(&t);
+}
+
+/* English-model OCR: the fold key finds what the text does not. */
+static void test_references_ocr(void)
+{
+    vb_text t;
+    vb_record rec;
+    extract("Thyc hién Ké hoach sb: 71/KH-UBND ngay 04/03/2025 ctia UBND tinh; Chi thi $6\n"
+            "28/CT-TTg ngay 30/6/2017 cua Thu tuéng; Nghi quyet s0 33-NQ/T U ciia Ban\n"
+            "Thudng vu; Quyét dinh sé 521/QP-TTg ngay 13/6/2005.\n",
+            &t, &rec);
+    const vb_reference *r = ref(&rec, "71/KH-UBND");
+    if (r) {
+        VB_CHECK_STR(r->date, "2025-03-04");
+        VB_CHECK_STR(r->issuer, "Ủy ban nhân dân tỉnh");
+        VB_CHECK_STR(r->type_name, "Kế hoạch");
+    }
+    r = ref(&rec, "28/CT-TTg");
+    if (r)
+        VB_CHECK_STR(r->issuer, "Thủ tướng Chính phủ"); /* from the code */
+    VB_CHECK(ref(&rec, "33-NQ/TU") != NULL);
+    VB_CHECK(ref(&rec, "521/QĐ-TTg") != NULL);
+    VB_CHECK_INT(rec.n_references, 4);
+    vb_record_free(&rec);
+    vb_text_free(&t);
+}
+
+static const char *tasks_text =
+    "III. NHIỆM VỤ, GIẢI PHÁP\n"
+    "\n"
+    "1. Tổ chức quán triệt nội dung Kế hoạch (Sở Văn hóa, Thể thao và Du lịch chủ trì,\n"
+    "phối hợp với Công an tỉnh, Báo và Phát thanh, Truyền hình Hưng Yên; thực hiện xong\n"
+    "trong quý I/2026).\n"
+    "\n"
+    "2. Rà soát địa bàn (Công an tỉnh chủ trì, phối hợp với Sở Nội vụ, Sở Giáo\n"
+    "dục và Đào tạo; hoàn thành trước ngày 31/01/2026).\n"
+    "\n"
+    "3. Bảo đảm kinh phí (Sở Tài chính chủ trì, tham mưu Ủy ban nhân dân tỉnh).\n"
+    "\n"
+    "IV. TỔ CHỨC THỰC HIỆN\n"
+    "\n"
+    "1. Công an tỉnh\n"
+    "\n"
+    "- Là cơ quan thường trực, chủ trì, phối hợp với các sở, ban, ngành tham mưu\n"
+    "Ủy ban nhân dân tỉnh tổ chức thực hiện Kế hoạch.\n"
+    "\n"
+    "- Tổng hợp kết quả, báo cáo trước ngày 20/12/2026.\n"
+    "\n"
+    "2. Sở Nội vụ\n"
+    "\n"
+    "Phối hợp với Công an tỉnh đưa kết quả vào tiêu chí thi đua hằng năm.\n"
+    "\n"
+    "3. Giao Công an tỉnh chủ trì theo dõi thường xuyên việc thực hiện.\n"
+    "\n"
+    "- Đề nghị Ủy ban MTTQ Việt Nam tỉnh tuyên truyền trong 6 tháng đầu năm 2026.\n"
+    "\n"
+    "Nơi nhận:\n"
+    "- Lưu: VT.\n";
+
+static void check_deadline(const vb_task *k, vb_deadline_kind kind, const char *start,
+                           const char *end, const char *text)
+{
+    VB_CHECK_INT(k->deadline.kind, kind);
+    VB_CHECK_STR(k->deadline.start, start);
+    VB_CHECK_STR(k->deadline.end, end);
+    VB_CHECK_STR(k->deadline.text, text);
+}
+
+static void test_tasks(void)
+{
+    vb_text t;
+    vb_record rec;
+    extract(tasks_text, &t, &rec);
+    VB_CHECK_INT(rec.n_tasks, 8);
+    if (rec.n_tasks != 8) {
+        for (size_t i = 0; i < rec.n_tasks; i++)
+            fprintf(stderr, "  task %zu: %s | %s\n", i, rec.tasks[i].lead, rec.tasks[i].text);
+        goto done;
+    }
+    const vb_task *k = &rec.tasks[0];
+    VB_CHECK_STR(k->text, "Tổ chức quán triệt nội dung Kế hoạch");
+    VB_CHECK_STR(k->lead, "Sở Văn hóa, Thể thao và Du lịch");
+    VB_CHECK_INT(k->n_partners, 2);
+    if (k->n_partners == 2) {
+        VB_CHECK_STR(k->partners[0], "Công an tỉnh");
+        VB_CHECK_STR(k->partners[1], "Báo và Phát thanh, Truyền hình Hưng Yên");
+    }
+    check_deadline(k, VB_DEADLINE_QUARTER, "2026-01-01", "2026-03-31", "quý I/2026");
+    k = &rec.tasks[1];
+    VB_CHECK_STR(k->lead, "Công an tỉnh");
+    VB_CHECK_INT(k->n_partners, 2);
+    check_deadline(k, VB_DEADLINE_BEFORE, NULL, "2026-01-31", "trước ngày 31/01/2026");
+    k = &rec.tasks[2];
+    VB_CHECK_STR(k->lead, "Sở Tài chính");
+    VB_CHECK_INT(k->n_partners, 0);
+    VB_CHECK_INT(k->deadline.kind, VB_DEADLINE_NONE);
+    k = &rec.tasks[3];
+    VB_CHECK_STR(k->lead, "Công an tỉnh");
+    VB_CHECK_INT(k->n_partners, 1); /* "tham mưu Ủy ban nhân dân tỉnh" is no partner */
+    if (k->n_partners == 1)
+        VB_CHECK_STR(k->partners[0], "Các sở, ban, ngành");
+    check_deadline(&rec.tasks[4], VB_DEADLINE_BEFORE, NULL, "2026-12-20", "trước ngày 20/12/2026");
+    k = &rec.tasks[5];
+    VB_CHECK_STR(k->lead, "Sở Nội vụ");
+    VB_CHECK_INT(k->deadline.kind, VB_DEADLINE_RECURRING);
+    k = &rec.tasks[6];
+    VB_CHECK_STR(k->lead, "Công an tỉnh");
+    VB_CHECK_INT(k->deadline.kind, VB_DEADLINE_ONGOING);
+    k = &rec.tasks[7];
+    VB_CHECK_STR(k->lead, "Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh");
+    check_deadline(k, VB_DEADLINE_HALF, "2026-01-01", "2026-06-30", "6 tháng đầu năm 2026");
+done:
+    vb_record_free(&rec);
+    vb_text_free(&t);
+}
+
+static void test_targets(void)
+{
+    vb_text t;
+    vb_record rec;
+    extract("II. CHỈ TIÊU\n\n"
+            "1. Phấn đấu đến cuối năm 2026 có từ 90% khu dân cư, 85% xã, phường đạt tiêu chuẩn.\n"
+            "2. Mỗi xã xây dựng ít nhất 01 mô hình tự quản; 100% lực lượng được tập huấn hằng "
+            "năm.\n",
+            &t, &rec);
+    VB_CHECK_INT(rec.n_targets, 4);
+    if (rec.n_targets == 4) {
+        const vb_target *g = &rec.targets[0];
+        VB_CHECK(g->value == 90);
+        VB_CHECK_STR(g->unit, "%");
+        VB_CHECK_INT(g->comparator, VB_CMP_AT_LEAST);
+        VB_CHECK_STR(g->subject, "khu dân cư");
+        VB_CHECK_INT(g->by_year, 2026);
+        VB_CHECK_INT(g->recurring, 0);
+        VB_CHECK_STR(g->sentence, "1. Phấn đấu đến cuối năm 2026 có từ 90% khu dân cư, 85% xã, "
+                                  "phường đạt tiêu chuẩn");
+        g = &rec.targets[1];
+        VB_CHECK(g->value == 85);
+        VB_CHECK_INT(g->comparator, VB_CMP_AT_LEAST); /* listed after "từ 90%" */
+        VB_CHECK_STR(g->subject, "xã, phường");
+        g = &rec.targets[2];
+        VB_CHECK(g->value == 100);
+        VB_CHECK_INT(g->comparator, VB_CMP_EXACTLY);
+        VB_CHECK_INT(g->recurring, 1);
+        g = &rec.targets[3];
+        VB_CHECK(g->value == 1);
+        VB_CHECK_STR(g->unit, "mô hình");
+        VB_CHECK_INT(g->comparator, VB_CMP_AT_LEAST);
+        VB_CHECK_STR(g->subject, "mô hình tự quản");
+    }
+    vb_record_free(&rec);
+    vb_text_free(&t);
+}
+
+int main(void)
+{
+    vb_error err;
+    vb_normalize_opts nopts = {0};
+    nopts.restore = -1;
+    VB_CHECK_INT(vb_normalize_create(&nz, &nopts, &err), VB_OK);
+    vb_extract_opts opts = {0};
+    opts.rules_dir = "rules";
+    VB_CHECK_INT(vb_extract_create(&ex, &opts, &err), VB_OK);
+    if (!nz || !ex) {
+        fprintf(stderr, "set-up failed: %s\n", err.message);
+        return 1;
+    }
+    test_references();
+    test_references_ocr();
+    test_tasks();
+    test_targets();
+    vb_extract_destroy(&ex);
+    vb_normalize_destroy(&nz);
+    return vb_test_finish();
+}
