@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-#include "vb_ocr.h"
+#include "vb_ocr_internal.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -73,11 +73,7 @@ static void recognise(worker *w, job *j, vb_ocr_result *r)
     if (TessBaseAPIRecognize(w->api, NULL) != 0) {
         vb_error_set(&r->err, VB_ERR_INTERNAL, "Tesseract could not recognise the page");
     } else {
-        char *text = TessBaseAPIGetUTF8Text(w->api);
-        if (text) {
-            r->text = strdup(text);
-            TessDeleteText(text);
-        }
+        r->text = vb_layout_text(w->api, pixGetWidth(img), j->page == 0);
         if (!r->text)
             vb_error_set(&r->err, VB_ERR_NOMEM, "out of memory");
         r->confidence = TessBaseAPIMeanTextConf(w->api);

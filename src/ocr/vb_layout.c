@@ -1,0 +1,191 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/*
+ * The page text, rebuilt from Tesseract's words so that the two-column
+ * official header reads as a person reads it. Tesseract joins the left block
+ * ("ỦY BAN NHÂN DÂN" / "TỈNH HƯNG YÊN" / "Số: 117/KH-UBND") and the right one
+ * (the national motto, place and date) line by line into single lines; here
+ * the lines at the top of a document's first page that have a wide gap
+ * across the middle of the page are split, and the left parts come out
+ * before the right parts. Everything else is laid out as Tesseract's own
+ * text output does: a line per line, a blank line between paragraphs.
+ */
+#include "vb_ocr_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <tesseract/capi.h>
+
+typedef struct word {
+    char *text;
+    int left, right;
+} word;
+
+typedef struct line {
+    word *words;
+    int n, cap;
+    int para_start; /* first line of a paragraph */
+    int left, right; /* extent */
+} line;
+
+typedef struct page_lines {
+    line *lines;
+    int n, cap;
+} page_lines;
+
+/* A gap this wide (share of the page width) between two words of one line,
+ * across the middle of the page, separates the header's two columns. */
+#define COLUMN_GAP 0.03
+/* The header sits in the first lines of the page; the recipients ("Nơi
+ * nhận:") and the signer block in the last lines. */
+#define HEADER_MAX_LINES 8
+#define FOOTER_MAX_LINES 24
+
+static void lines_free(page_lines *pl)
+{
+    for (int i = 0; i < pl->n; i++) {
+        for (int j = 0; j < pl->lines[i].n; j++)
+            free(pl->lines[i].words[j].text);
+        free(pl->lines[i].words);
+    }
+    free(pl->lines);
+}
+
+static int collect(TessBaseAPI *api, page_lines *pl)
+{
+    TessResultIterator *it = TessBaseAPIGetIterator(api);
+    if (!it)
+        return 0;
+    const TessPageIterator *pit = TessResultIteratorGetPageIteratorConst(it);
+    do {
+        char *t = TessResultIteratorGetUTF8Text(it, RIL_WORD);
+        if (!t)
+            continue;
+        int l, top, r, b;
+        TessPageIteratorBoundingBox(pit, RIL_WORD, &l, &top, &r, &b);
+        if (pl->n == 0 || TessPageIteratorIsAtBeginningOf(pit, RIL_TEXTLINE)) {
+            if (pl->n == pl->cap) {
+                int c = pl->cap ? 2 * pl->cap : 64;
+                line *p = realloc(pl->lines, (size_t)c * sizeof *p);
+                if (!p) {
+                    TessDeleteText(t);
+                    break;
+                }
+                pl->lines = p;
+                pl->cap = c;
+            }
+            line *ln = &pl->lines[pl->n++];
+            memset(ln, 0, sizeof *ln);
+            ln->para_start = TessPageIteratorIsAtBeginningOf(pit, RIL_PARA);
+            ln->left = l;
+        }
+        line *ln = &pl->lines[pl->n - 1];
+        if (ln->n == ln->cap) {
+            int c = ln->cap ? 2 * ln->cap : 16;
+            word *p = realloc(ln->words, (size_t)c * sizeof *p);
+            if (!p) {
+                TessDeleteText(t);
+                break;
+            }
+            ln->words = p;
+            ln->cap = c;
+        }
+        ln->words[ln->n++] = (word){strdup(t), l, r};
+        ln->right = r;
+        TessDeleteText(t);
+    } while (TessResultIteratorNext(it, RIL_WORD));
+    TessResultIteratorDelete(it);
+    return 1;
+}
+
+static void put_words(vb_buf *b, const line *ln, int from, int to)
+{
+    for (int j = from; j < to; j++) {
+        if (j > from)
+            vb_buf_putc(b, ' ');
+        vb_buf_puts(b, ln->words[j].text ? ln->words[j].text : "");
+    }
+    vb_buf_putc(b, '\n');
+}
+
+/* Where a header line splits: the index of the first right-column word, 0 if
+ * the line is all right of the middle, ln->n if all left, -1 if it spans the
+ * middle without a gap (the end of the header). */
+static int split_point(const line *ln, int width)
+{
+    int mid = width / 2, gap = (int)(COLUMN_GAP * width);
+    if (ln->right <= mid)
+        return ln->n;
+    if (ln->left >= mid - gap / 2)
+        return 0;
+    for (int j = 1; j < ln->n; j++) {
+        int g0 = ln->words[j - 1].right, g1 = ln->words[j].left;
+        if (g1 - g0 >= gap && g0 < mid + gap && g1 > mid - gap)
+            return j;
+    }
+    return -1;
+}
+
+/* Lines [from, to) as two columns: every left part, then every right part. */
+static void put_columns(vb_buf *b, const page_lines *pl, int from, int to, int width)
+{
+    for (int i = from; i < to; i++) {
+        int s = split_point(&pl->lines[i], width);
+        if (s > 0)
+            put_words(b, &pl->lines[i], 0, s);
+    }
+    for (int i = from; i < to; i++) {
+        int s = split_point(&pl->lines[i], width);
+        if (s < pl->lines[i].n)
+            put_words(b, &pl->lines[i], s, pl->lines[i].n);
+    }
+}
+
+/* Does [from, to) hold a line split in two columns? */
+static int has_split(const page_lines *pl, int from, int to, int width)
+{
+    for (int i = from; i < to; i++) {
+        int s = split_point(&pl->lines[i], width);
+        if (s > 0 && s < pl->lines[i].n)
+            return 1;
+    }
+    return 0;
+}
+
+char *vb_layout_text(TessBaseAPI *api, int width, int header)
+{
+    page_lines pl = {0};
+    if (!collect(api, &pl)) {
+        lines_free(&pl);
+        return NULL;
+    }
+    /* The header: the first run of lines with no line across the middle. */
+    int head_end = 0;
+    if (header) {
+        while (head_end < pl.n && head_end < HEADER_MAX_LINES &&
+               split_point(&pl.lines[head_end], width) >= 0)
+            head_end++;
+        if (!has_split(&pl, 0, head_end, width))
+            head_end = 0;
+    }
+    /* The foot: the last run of such lines. */
+    int foot_start = pl.n;
+    while (foot_start > head_end && pl.n - foot_start < FOOTER_MAX_LINES &&
+           split_point(&pl.lines[foot_start - 1], width) >= 0)
+        foot_start--;
+    if (!has_split(&pl, foot_start, pl.n, width))
+        foot_start = pl.n;
+
+    vb_buf b = {0};
+    put_columns(&b, &pl, 0, head_end, width);
+    for (int i = head_end; i < foot_start; i++) {
+        if (pl.lines[i].para_start && b.len > 0)
+            vb_buf_putc(&b, '\n');
+        put_words(&b, &pl.lines[i], 0, pl.lines[i].n);
+    }
+    if (foot_start < pl.n && b.len > 0)
+        vb_buf_putc(&b, '\n');
+    put_columns(&b, &pl, foot_start, pl.n, width);
+    lines_free(&pl);
+    return vb_buf_steal(&b, NULL);
+}

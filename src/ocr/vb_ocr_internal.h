@@ -1,0 +1,14 @@
+/* vb_ocr_internal.h: what the ocr stage's files share. */
+#ifndef VB_OCR_INTERNAL_H
+#define VB_OCR_INTERNAL_H
+
+#include <tesseract/capi.h>
+
+#include "vb_ocr.h"
+
+/* The recognised page as text (malloc'd), from the words: one line per line,
+ * a blank line between paragraphs; with `header`, the two-column header at
+ * the top is read left block first. `width` is the page width in pixels. */
+char *vb_layout_text(TessBaseAPI *api, int width, int header);
+
+#endif
