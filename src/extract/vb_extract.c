@@ -226,11 +226,29 @@ static void note_limit(vb_extract *ex, const vb_rule *r)
     ex->diag(ex->user, &e);
 }
 
+static vb_rule *const *family_rules(vb_extract *ex, const char *family, size_t *n)
+{
+    for (size_t i = 0; i < ex->n_families; i++)
+        if (ex->families[i].family == family) {
+            *n = ex->families[i].n;
+            return ex->families[i].rules;
+        }
+    if (ex->n_families == VB_FAMILY_CACHE) {
+        *n = 0;
+        return NULL; /* more families than the code has names: a bug */
+    }
+    vb_family_cache *c = &ex->families[ex->n_families++];
+    c->family = family;
+    c->n = vb_ruleset_family(ex->rs, family, c->rules, VB_FAMILY_MAX);
+    *n = c->n;
+    return c->rules;
+}
+
 int vb_find_kind(vb_extract *ex, const char *family, int fold, const vb_text *t, size_t from,
                  size_t to, vb_hit *hit)
 {
-    vb_rule *rules[VB_FAMILY_MAX];
-    size_t n = vb_ruleset_family(ex->rs, family, rules, VB_FAMILY_MAX);
+    size_t n;
+    vb_rule *const *rules = family_rules(ex, family, &n);
     int found = 0;
     for (size_t i = 0; i < n; i++) {
         if (vb_rule_on_fold(rules[i]) != fold)
@@ -557,6 +575,30 @@ char *vb_symbol_canon(vb_extract *ex, const char *s, size_t len, const char **ty
         while (t1 < n && p[t1] != '-' && p[t1] != '/')
             t1++;
         const char *tc = type_segment(ex, p + r, t1 - r);
+        if (!tc && t1 == n) {
+            /* OCR lost the dash: "77/QDTTg" is a type code and an issuer code */
+            for (size_t k = 2; k <= 4 && r + k < n && !tc; k++) {
+                char code[64];
+                snprintf(code, sizeof code, "%.*s", (int)(n - r - k), p + r + k);
+                const char *tk = type_segment(ex, p + r, k);
+                if (tk && vb_agency_from_code(ex, code)) {
+                    *type = tk;
+                    vb_buf_puts(&out, tk);
+                    vb_buf_putc(&out, '-');
+                    r += k;
+                    tc = tk;
+                    t1 = n;
+                }
+            }
+            if (tc) {
+                size_t o = out.len;
+                put_issuer(ex, &out, p + r, n - r);
+                if (issuer_code)
+                    *issuer_code = vb_strdup(out.data + o);
+                vb_buf_free(&c);
+                goto number;
+            }
+        }
         if (tc && t1 < n) {
             *type = tc;
             vb_buf_puts(&out, tc);
@@ -571,6 +613,7 @@ char *vb_symbol_canon(vb_extract *ex, const char *s, size_t len, const char **ty
             *issuer_code = vb_strdup(out.data + o);
     }
     vb_buf_free(&c);
+number:
     if (!numlen || !out.data) {
         vb_buf_free(&out);
         return NULL;
@@ -653,14 +696,12 @@ static char *fold_key(const char *s, size_t len)
     if (!f)
         return NULL;
     /* dashes and spaces vary between writers: "Lao động - Thương binh" */
-    vb_buf b = {0};
     for (char *p = f; *p; p++) {
         if (*p == '-' || *p == '\n' || *p == '\t')
             *p = ' ';
     }
     char *sq = vb_squeeze(f, strlen(f));
     free(f);
-    vb_buf_free(&b);
     return sq;
 }
 
@@ -744,4 +785,19 @@ int vb_page_at(const vb_text *t, size_t off)
         p++;
     }
     return page;
+}
+
+const char *vb_lexicon_fold_lookup(vb_extract *ex, const char *lexicon, const char *s, size_t len)
+{
+    const vb_lexicon *lx = vb_ruleset_lexicon(ex->rs, lexicon);
+    char *want = lx ? fold_key(s, len) : NULL;
+    const char *found = NULL;
+    for (size_t i = 0; want && i < lx->n_rows && !found; i++) {
+        char *k = fold_key(lx->rows[i][0], strlen(lx->rows[i][0]));
+        if (k && strcmp(k, want) == 0)
+            found = lx->rows[i][0];
+        free(k);
+    }
+    free(want);
+    return found;
 }

@@ -1,10 +1,15 @@
 /*
  * vb_extract.h: the extract stage. Loads the rule files under rules/ (PCRE2
- * patterns with variables, fields and examples), runs them over normalised
- * text and builds a vb_record.
+ * patterns with variables, fields and examples; format in rules/README.md),
+ * runs them over normalised text, and on its fold key where the text does not
+ * match, and builds a vb_record: the header (document), the cited documents
+ * (references), the assigned tasks and the targets.
  *
  * Rule errors are collected, each reported through the diagnostic callback
- * with file:line:column, and then loading fails once with VB_ERR_RULES.
+ * with file:line:column, and then loading fails once with VB_ERR_RULES. A
+ * pattern that reaches its match or depth limit while extracting is reported
+ * through the same callback (code VB_ERR_LIMIT) and as a warning in the record.
+ * A record holds at most 1000 references, 2000 tasks and 2000 targets.
  *
  * Thread-safety: a vb_extract handle (compiled rules plus match data) is used
  * by one thread at a time; create one per thread. A vb_record is owned by the

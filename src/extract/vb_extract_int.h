@@ -12,12 +12,31 @@
 
 #define VB_FAMILY_MAX 32
 
+/* Caps per record: a hostile text cannot make the builders quadratic. Past a
+ * cap the rest is skipped with a warning. */
+#define VB_MAX_REFERENCES 1000
+#define VB_MAX_MENTIONS 1000
+#define VB_MAX_TASKS 2000
+#define VB_MAX_TARGETS 2000
+
 typedef struct vb_agency_key {
     char *fold;        /* folded, squeezed variant */
     const char *canon; /* canonical name (in the lexicon) */
 } vb_agency_key;
 
+/* Rules of a family, looked up once per family name (names are literals, so
+ * the cache is keyed by pointer). */
+typedef struct vb_family_cache {
+    const char *family;
+    vb_rule *rules[VB_FAMILY_MAX];
+    size_t n;
+} vb_family_cache;
+
+#define VB_FAMILY_CACHE 128 /* far more than the families the code names */
+
 struct vb_extract {
+    vb_family_cache families[VB_FAMILY_CACHE];
+    size_t n_families;
     vb_ruleset *rs;
     vb_agency_key *agencies; /* every name and variant of rules/agencies.tsv */
     size_t n_agencies;
@@ -79,6 +98,9 @@ int vb_type_from_name(vb_extract *ex, const char *name, size_t len, const char *
 char *vb_symbol_canon(vb_extract *ex, const char *s, size_t len, const char **type,
                       char **number, char **year, char **issuer_code);
 
+/* Cell of column 1 of a lexicon whose fold key equals that of [s, s+len)
+ * ("Hai Phong" -> "Hải Phòng" in places.tsv), or NULL. */
+const char *vb_lexicon_fold_lookup(vb_extract *ex, const char *lexicon, const char *s, size_t len);
 /* Canonical agency for a name as found ("UBND tỉnh" -> "Ủy ban nhân dân tỉnh"),
  * compared on the fold key; NULL if the lexicon does not have it. */
 const char *vb_agency_canon(vb_extract *ex, const char *s, size_t len);

@@ -98,13 +98,33 @@ static char *issuer_case(vb_extract *ex, const char *s)
     }
     char *out = vb_buf_steal(&b, NULL);
     vb_hit h;
-    size_t ns, ne;
+    size_t bs, be, us, ue, ns, ne;
     if (vb_find_str(ex, "case.proper", out, strlen(out), &h) &&
-        vb_hit_field(&h, "name", &ns, &ne)) {
-        char *name = vb_case_title(out + ns, ne - ns);
+        vb_hit_field(&h, "unit", &us, &ue) && vb_hit_field(&h, "name", &ns, &ne)) {
+        /* body, unit and place in their lexicon spelling when the fold key
+         * identifies them (OCR: "Uy ban nhan dan thanh pho Hai Phong") */
+        const char *body = NULL;
+        if (vb_hit_field(&h, "body", &bs, &be) && be > bs)
+            body = vb_lexicon_fold_lookup(ex, "issuer-bodies.tsv", out + bs, be - bs);
+        const char *unit = vb_lexicon_fold_lookup(ex, "admin-units.tsv", out + us, ue - us);
+        const char *place = vb_lexicon_fold_lookup(ex, "places.tsv", out + ns, ne - ns);
+        char *name = place ? strdup(place) : vb_case_title(out + ns, ne - ns);
         if (name) {
             vb_buf r = {0};
-            vb_buf_append(&r, out, ns);
+            if (body)
+                vb_buf_printf(&r, "%s ", body);
+            else
+                vb_buf_append(&r, out, us);
+            if (unit && r.len == 0) {
+                char *u = vb_case_sentence(unit, strlen(unit)); /* "Thị trấn Tân Khai" */
+                vb_buf_puts(&r, u ? u : unit);
+                free(u);
+            } else if (unit) {
+                vb_buf_puts(&r, unit);
+            } else {
+                vb_buf_append(&r, out + us, ue - us);
+            }
+            vb_buf_append(&r, out + ue, ns - ue);
             vb_buf_puts(&r, name);
             vb_buf_puts(&r, out + ne);
             free(name);
@@ -337,6 +357,8 @@ static int caps_ok(const vb_text *t, size_t s, size_t e, int need)
         size_t j = i;
         while (j < e && t->text[j] != ' ' && t->text[j] != '\t')
             j++;
+        while (i < j && (t->text[i] == '\'' || t->text[i] == '`'))
+            i++; /* a speck before the capital */
         if (j > i) {
             size_t k = i + 1;
             while (k < j && ((unsigned char)t->text[k] & 0xC0) == 0x80)
@@ -398,8 +420,10 @@ static vb_status find_recipients(vb_extract *ex, const vb_text *t, const vb_line
             continue;
         vb_hit h;
         size_t is, ie;
-        if (vb_find(ex, "recipients.item", t, s, e, &h) && vb_hit_field(&h, "item", &is, &ie) &&
-            ie > is) {
+        /* once the list has begun, a line whose bullet OCR lost still counts */
+        if ((vb_find(ex, "recipients.item", t, s, e, &h) ||
+             (d->n_recipients && vb_find(ex, "recipients.loose", t, s, e, &h))) &&
+            vb_hit_field(&h, "item", &is, &ie) && ie > is) {
             misses = 0;
             /* "(b/c)", "(để biết)": how the copy is meant, not who gets it */
             vb_hit nh;
@@ -419,6 +443,26 @@ static vb_status find_recipients(vb_extract *ex, const vb_text *t, const vb_line
         }
     }
     return VB_OK;
+}
+
+/* A title found on the fold key ("CHU TICH") in the form the lexicon prints
+ * ("CHỦ TỊCH"): the fold identifies it, so nothing is guessed. */
+static char *canonical_title(vb_extract *ex, char *title)
+{
+    const vb_lexicon *lx = vb_ruleset_lexicon(ex->rs, "signer-titles.tsv");
+    char *f = title ? vb_fold_str(title, strlen(title)) : NULL;
+    for (size_t i = 0; f && lx && i < lx->n_rows; i++) {
+        char *g = vb_fold_str(lx->rows[i][0], strlen(lx->rows[i][0]));
+        int same = g && strcmp(f, g) == 0;
+        free(g);
+        if (same) {
+            free(title);
+            title = strdup(lx->rows[i][0]);
+            break;
+        }
+    }
+    free(f);
+    return title;
 }
 
 static vb_status find_signer(vb_extract *ex, const vb_text *t, const vb_lines *l, vb_record *rec)
@@ -462,11 +506,23 @@ static vb_status find_signer(vb_extract *ex, const vb_text *t, const vb_lines *l
         }
     }
     if (find_last(ex, "signer.title", t, from, t->len, "title", CAPS_ALL, bodies, n_bodies, &h)) {
-        d->signer.title = vb_hit_dup(&h, t, "title");
+        d->signer.title = canonical_title(ex, vb_hit_dup(&h, t, "title"));
         cuts[1] = (span){h.start, h.end};
     }
     if (find_last(ex, "signer.name", t, from, t->len, "name", CAPS_WORDS, NULL, 0, &h)) {
         d->signer.name = vb_hit_dup(&h, t, "name");
+        /* OCR's specks before a capital: "Hoàng 'Thị Minh Nguyệt" */
+        char *w = d->signer.name, *r = w;
+        while (w && *r) {
+            if (*r == '\'' || *r == '`')
+                r++;
+            else if (!strncmp(r, "’", 3) || !strncmp(r, "‘", 3))
+                r += 3;
+            else
+                *w++ = *r++;
+        }
+        if (w)
+            *w = '\0';
         cuts[2] = (span){h.start, h.end};
     }
     if (!d->signer.title)
@@ -526,6 +582,13 @@ vb_status vb_header_extract(vb_extract *ex, const vb_text *t, const vb_lines *l,
             vb_warn(rec, "document.date: %s illegible, partial date %s",
                     strlen(d->date) == 4 ? "day and month" : "day", d->date);
         d->place = trim_place(vb_hit_dup(&dh, t, "place"));
+        const char *known = d->place ? vb_lexicon_fold_lookup(ex, "places.tsv", d->place,
+                                                               strlen(d->place))
+                                     : NULL;
+        if (known) { /* "Tuyén Quang" -> "Tuyên Quang" */
+            free(d->place);
+            d->place = strdup(known);
+        }
         free(dd);
         free(mm);
         free(yy);

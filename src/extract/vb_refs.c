@@ -71,7 +71,10 @@ static int collect(vb_extract *ex, const vb_text *t, int fold, const cites *text
         pos = h.end > pos ? h.end : pos + 1;
         if (!vb_hit_field(&h, "symbol", &ss, &se))
             continue;
-        if (!vb_hit_field(&h, "word", &ws, &we))
+        /* the type word just before the symbol ("Thông tư số ") */
+        vb_hit wh;
+        size_t from = ss > 80 ? ss - 80 : 0;
+        if (!(vb_find(ex, "ref.word", t, from, ss, &wh) && vb_hit_field(&wh, "word", &ws, &we)))
             ws = we = ss;
         if (fold) {
             if (text_hits && overlaps(text_hits, ss, se))
@@ -132,6 +135,8 @@ static vb_reference *ref_add(vb_record *rec)
 
 static vb_status mention_add(vb_reference *r, const vb_text *t, size_t s, size_t e)
 {
+    if (r->n_mentions >= VB_MAX_MENTIONS)
+        return VB_OK;
     for (size_t i = 0; i < r->n_mentions; i++)
         if (r->mentions[i].start < e && s < r->mentions[i].end)
             return VB_OK;
@@ -221,6 +226,8 @@ static vb_status add_cite(vb_extract *ex, const vb_text *t, const vb_lines *l, c
         /* the issuer code alone, when it names one body: BCA, TTg, QH15 */
         size_t k = strcspn(icode, "-/");
         char first[64];
+        if (k >= sizeof first)
+            k = sizeof first - 1;
         snprintf(first, sizeof first, "%.*s", (int)k, icode);
         const char *a = vb_agency_from_code(ex, first);
         while (!a && k > 1 && first[k - 1] >= '0' && first[k - 1] <= '9') {
@@ -230,6 +237,10 @@ static vb_status add_cite(vb_extract *ex, const vb_text *t, const vb_lines *l, c
         issuer = vb_strdup(a);
     }
     vb_reference *r = ref_find(rec, sym);
+    if (!r && rec->n_references >= VB_MAX_REFERENCES) {
+        free(date), free(issuer), free(title);
+        goto done;
+    }
     if (!r) {
         r = ref_add(rec);
         if (!r) {
@@ -343,7 +354,7 @@ vb_status vb_refs_extract(vb_extract *ex, const vb_text *t, const vb_lines *l, v
     for (size_t i = 0; st == VB_OK && i < fold_hits.n; i++)
         if (cites_push(&text_hits, fold_hits.v[i]) < 0)
             st = VB_ERR_NOMEM;
-    if (st == VB_OK)
+    if (st == VB_OK && text_hits.n)
         qsort(text_hits.v, text_hits.n, sizeof *text_hits.v, cmp_cite);
     for (size_t i = 0; st == VB_OK && i < text_hits.n; i++)
         st = add_cite(ex, t, l, &text_hits.v[i], rec);
@@ -351,8 +362,11 @@ vb_status vb_refs_extract(vb_extract *ex, const vb_text *t, const vb_lines *l, v
     free(fold_hits.v);
     if (st == VB_OK)
         st = resolve_short(ex, t, l, rec);
+    if (st == VB_OK && rec->n_references >= VB_MAX_REFERENCES)
+        st = vb_warn(rec, "references: more than %d, the rest skipped", VB_MAX_REFERENCES);
     for (size_t i = 0; i < rec->n_references; i++)
-        qsort(rec->references[i].mentions, rec->references[i].n_mentions, sizeof(vb_mention),
+        if (rec->references[i].n_mentions)
+            qsort(rec->references[i].mentions, rec->references[i].n_mentions, sizeof(vb_mention),
               cmp_mention);
     return st;
 }

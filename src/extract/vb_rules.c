@@ -922,7 +922,8 @@ vb_status vb_ruleset_load(vb_ruleset **out, const char *dir, int keep_on_error, 
             names[n++] = strdup(de->d_name);
     }
     closedir(d);
-    qsort(names, n, sizeof *names, cmp_str);
+    if (n)
+        qsort(names, n, sizeof *names, cmp_str);
     rs->files = calloc(n ? n : 1, sizeof *rs->files);
     int n_rule_files = 0;
     vb_status st = VB_OK;

@@ -251,7 +251,11 @@ static size_t item_start(const vb_text *t, const vb_lines *l, size_t off, size_t
         size_t j = i;
         while (j < n && ((p[j] >= '0' && p[j] <= '9') || p[j] == '.'))
             j++;
-        int numbered = j > i && p[j - 1] == '.' && j < n && p[j] == ' ';
+        /* "1.", "1.2." or, where OCR lost the dot, "2 " before a capital */
+        int numbered = j > i && j < n && p[j] == ' ' &&
+                       (p[j - 1] == '.' || (j - i <= 2 && j + 1 < n &&
+                                            ((unsigned char)p[j + 1] >= 0xC3 ||
+                                             (p[j + 1] >= 'A' && p[j + 1] <= 'Z'))));
         int bullet = i < n && (p[i] == '-' || p[i] == '+');
         if (numbered || bullet) {
             size_t s = numbered ? j : i + 1;
@@ -266,6 +270,18 @@ static size_t item_start(const vb_text *t, const vb_lines *l, size_t off, size_t
     }
     *text_start = l->starts[li];
     return l->starts[li];
+}
+
+/* A start no further than `max` bytes before `at` (at a space when cut), so a
+ * text without line breaks cannot make every task or target span all of it. */
+static size_t clamp_back(const vb_text *t, size_t start, size_t at, size_t max)
+{
+    if (at - start <= max)
+        return start;
+    size_t s = at - max;
+    while (s < at && !is_ws(t->text[s]))
+        s++;
+    return s;
 }
 
 /* End of the sentence from `from`: '.' or ';' before white space, or a blank
@@ -309,6 +325,8 @@ static size_t trim_end(const vb_text *t, size_t s, size_t e)
 
 static vb_task *task_add(vb_record *rec)
 {
+    if (rec->n_tasks >= VB_MAX_TASKS)
+        return NULL;
     vb_task *v = realloc(rec->tasks, (rec->n_tasks + 1) * sizeof *v);
     if (!v)
         return NULL;
@@ -332,11 +350,12 @@ static vb_status paren_tasks(vb_extract *ex, const vb_text *t, const vb_lines *l
             if (spans_hit(taken, h.start, h.end) || !vb_hit_field(&h, "lead", &ls, &le))
                 continue;
             size_t ts;
-            size_t is = item_start(t, l, h.start, &ts);
+            size_t is = clamp_back(t, item_start(t, l, h.start, &ts), h.start, SENTENCE_MAX);
+            ts = clamp_back(t, ts, h.start, SENTENCE_MAX);
             size_t te = trim_end(t, ts, h.start);
             vb_task *k = task_add(rec);
             if (!k)
-                return VB_ERR_NOMEM;
+                return rec->n_tasks >= VB_MAX_TASKS ? VB_OK : VB_ERR_NOMEM;
             k->text = vb_squeeze(t->text + ts, te > ts ? te - ts : 0);
             k->lead = vb_agency_name(ex, t, ls, le);
             k->start = is;
@@ -366,7 +385,7 @@ static vb_status assign_tasks(vb_extract *ex, const vb_text *t, vb_record *rec, 
                 continue;
             vb_task *k = task_add(rec);
             if (!k)
-                return VB_ERR_NOMEM;
+                return rec->n_tasks >= VB_MAX_TASKS ? VB_OK : VB_ERR_NOMEM;
             k->text = vb_squeeze(t->text + vs, end - vs);
             k->lead = vb_agency_name(ex, t, ls, le);
             k->start = vs;
@@ -392,7 +411,7 @@ static vb_status part_item(vb_extract *ex, const vb_text *t, const vb_hit *head,
         return VB_OK;
     vb_task *k = task_add(rec);
     if (!k)
-        return VB_ERR_NOMEM;
+        return rec->n_tasks >= VB_MAX_TASKS ? VB_OK : VB_ERR_NOMEM;
     k->text = vb_squeeze(t->text + s, e - s);
     k->lead = vb_agency_name(ex, t, ls, le);
     k->start = s;
@@ -421,7 +440,8 @@ static vb_status heading_block(vb_extract *ex, const vb_text *t, const vb_lines 
                                vb_record *rec, spans *taken)
 {
     size_t li = vb_lines_at(l, block), item = block;
-    int in_item = 0, blank_before = 0, items = 0;
+    int in_item = 0, blank_before = 0, items = 0, page_break = 0;
+    char last_ch = '.'; /* last character of the previous text line */
     for (; li < l->n && l->starts[li] < bend; li++) {
         const char *p = t->text + l->starts[li];
         size_t n = l->ends[li] - l->starts[li], i = 0;
@@ -429,9 +449,18 @@ static vb_status heading_block(vb_extract *ex, const vb_text *t, const vb_lines 
             i++;
         if (i == n || is_page_number(p, n)) {
             blank_before = blank_before || i == n;
+            page_break = page_break || i < n || (l->starts[li] && t->text[l->starts[li] - 1] == '\f');
             continue;
         }
         int bullet = p[i] == '-' || p[i] == '+';
+        /* a sentence that runs on over a page break is one item */
+        if (in_item && blank_before && page_break && !bullet && !strchr(".;:", last_ch))
+            blank_before = 0;
+        page_break = 0;
+        size_t e = n;
+        while (e > i && (p[e - 1] == ' ' || p[e - 1] == '\t' || p[e - 1] == '\r'))
+            e--;
+        last_ch = e > i ? p[e - 1] : last_ch;
         if (in_item && (bullet || blank_before)) {
             vb_status st = part_item(ex, t, head, item, l->starts[li], rec, taken);
             if (st != VB_OK)
@@ -541,6 +570,8 @@ vb_status vb_tasks_extract(vb_extract *ex, const vb_text *t, const vb_lines *l, 
     if (st == VB_OK)
         st = assign_tasks(ex, t, rec, &taken);
     spans_free(&taken);
+    if (st == VB_OK && rec->n_tasks >= VB_MAX_TASKS)
+        st = vb_warn(rec, "tasks: more than %d, the rest skipped", VB_MAX_TASKS);
     if (rec->n_tasks)
         qsort(rec->tasks, rec->n_tasks, sizeof *rec->tasks, cmp_task);
     return st;
@@ -662,11 +693,17 @@ vb_status vb_targets_extract(vb_extract *ex, const vb_text *t, const vb_lines *l
             while (pos < t->len && vb_find_kind(ex, families[f], fold, t, pos, t->len, &h)) {
                 size_t vs, ve;
                 pos = h.end > pos ? h.end : pos + 1;
+                if (rec->n_targets >= VB_MAX_TARGETS) {
+                    spans_free(&seen);
+                    return vb_warn(rec, "targets: more than %d, the rest skipped",
+                                   VB_MAX_TARGETS);
+                }
                 if (!vb_hit_field(&h, "value", &vs, &ve) || spans_hit(&seen, vs, ve))
                     continue;
                 /* the cue may open the item: "Phấn đấu ... 85% ...; 100% ..." */
                 vb_hit cue;
                 size_t ts, ss = item_start(t, l, h.start, &ts), se = sentence_end(t, h.end);
+                ss = clamp_back(t, ss, h.start, SENTENCE_MAX);
                 if (!vb_find(ex, "target.cue", t, ss, se, &cue))
                     continue;
                 spans_add(&seen, vs, ve);

@@ -110,7 +110,8 @@ static void test_references_ocr(void)
     vb_record rec;
     extract("Thyc hién Ké hoach sb: 71/KH-UBND ngay 04/03/2025 ctia UBND tinh; Chi thi $6\n"
             "28/CT-TTg ngay 30/6/2017 cua Thu tuéng; Nghi quyet s0 33-NQ/T U ciia Ban\n"
-            "Thudng vu; Quyét dinh sé 521/QP-TTg ngay 13/6/2005.\n",
+            "Thudng vu; Quyét dinh sé 521/QP-TTg ngay 13/6/2005; Quyét dinh s§ 77/QDTTg ngay\n"
+            "30/11/2022.\n",
             &t, &rec);
     const vb_reference *r = ref(&rec, "71/KH-UBND");
     if (r) {
@@ -123,7 +124,10 @@ static void test_references_ocr(void)
         VB_CHECK_STR(r->issuer, "Thủ tướng Chính phủ"); /* from the code */
     VB_CHECK(ref(&rec, "33-NQ/TU") != NULL);
     VB_CHECK(ref(&rec, "521/QĐ-TTg") != NULL);
-    VB_CHECK_INT(rec.n_references, 4);
+    r = ref(&rec, "77/QĐ-TTg"); /* the lost dash put back */
+    if (r)
+        VB_CHECK_STR(r->date, "2022-11-30");
+    VB_CHECK_INT(rec.n_references, 5);
     vb_record_free(&rec);
     vb_text_free(&t);
 }

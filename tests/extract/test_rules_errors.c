@@ -47,6 +47,12 @@ static const char *const load_errors[] = {
     L "b-rules.rules:20:13: rule 'bad.fields': field 'c' is not a named group of the pattern",
     L "a-vars.rules:4:10: variable $LOOP refers to itself",
     L "b-rules.rules:36:14: unknown lexicon 'missing.tsv'",
+    /* an error inside the pattern points at its character, in the rule ... */
+    L "b-rules.rules:40:19: rule 'bad.middle': pattern error: subpattern name must start with "
+      "a non-digit",
+    /* ... or in the variable it came from */
+    L "a-vars.rules:6:15: rule 'bad.order': pattern error in a variable it uses: numbers out of "
+      "order in {} quantifier",
 };
 
 #define C "tests/extract/data/bad/check/check.rules"
@@ -81,7 +87,7 @@ int main(void)
     VB_CHECK_INT(vb_extract_create(&ex, &opts, &err), VB_ERR_RULES);
     VB_CHECK(ex == NULL);
     VB_CHECK_STR(err.file, "tests/extract/data/bad/load");
-    VB_CHECK_STR(err.message, "12 errors in the rules (1 rule good, 8 bad)");
+    VB_CHECK_STR(err.message, "14 errors in the rules (1 rule good, 10 bad)");
     print_all(&d);
     expect_diags(&d, load_errors, sizeof load_errors / sizeof *load_errors);
 
