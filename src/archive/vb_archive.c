@@ -17,10 +17,19 @@
 
 #include "vb_normalize.h"
 
-/* Version 1 of the schema. FTS rowids are documents.doc. The indexes hold
- * the latest version of each document only, so a search needs no join to
- * filter old versions out; the triggers keep them in step when a document
- * row goes (replacement, failure cleanup) or is superseded. */
+/* Version 1 of the schema.
+ *
+ * The text is stored once, in pages. fts_exact is an external-content index
+ * over the view fts_exact_source (head: symbol, type name, title, issuer;
+ * body: the pages joined by form feeds), fts_fold holds the folded text
+ * itself, so that removing a row never depends on vb_fold giving today what
+ * it gave when the row was indexed. FTS rowids are documents.doc.
+ *
+ * The indexes hold the latest successful version of each document only, so a
+ * search needs no join to filter old versions out. The view shows exactly
+ * those documents, and the triggers remove a document's index rows while its
+ * row and pages are still there (an external-content 'delete' must be given
+ * the indexed text) when it is replaced or superseded. */
 static const char schema_v1[] =
     "CREATE TABLE documents("
     " doc INTEGER PRIMARY KEY,"
@@ -28,7 +37,8 @@ static const char schema_v1[] =
     " path TEXT,"
     " previous_id TEXT REFERENCES documents(id) DEFERRABLE INITIALLY DEFERRED,"
     " latest INTEGER NOT NULL DEFAULT 1,"
-    " symbol TEXT, symbol_key TEXT, type TEXT, number TEXT, issuer TEXT, date TEXT, title TEXT,"
+    " symbol TEXT, symbol_key TEXT, type TEXT, type_name TEXT, number TEXT, issuer TEXT,"
+    " date TEXT, title TEXT,"
     " media_type TEXT, pages INTEGER, text_origin TEXT, ocr_confidence REAL,"
     " status TEXT NOT NULL CHECK (status IN ('ok','failed')),"
     " reason TEXT,"
@@ -80,17 +90,29 @@ static const char schema_v1[] =
     " seq INTEGER NOT NULL, value REAL, unit TEXT, comparator TEXT, subject TEXT,"
     " by_year INTEGER, recurring INTEGER, text TEXT);"
     "CREATE INDEX targets_doc ON targets(doc);"
+    "CREATE VIEW fts_exact_source(doc, head, body) AS SELECT d.doc,"
+    " substr(coalesce(char(10) || nullif(d.symbol, ''), '')"
+    "  || coalesce(char(10) || nullif(d.type_name, ''), '')"
+    "  || coalesce(char(10) || nullif(d.title, ''), '')"
+    "  || coalesce(char(10) || nullif(d.issuer, ''), ''), 2),"
+    " (SELECT group_concat(text, char(12)) FROM"
+    "  (SELECT text FROM pages p WHERE p.doc = d.doc ORDER BY p.page))"
+    " FROM documents d WHERE d.latest = 1 AND d.status = 'ok';"
     "CREATE VIRTUAL TABLE fts_exact USING fts5(head, body,"
+    " content = 'fts_exact_source', content_rowid = 'doc',"
     " tokenize = 'unicode61 remove_diacritics 0');"
     "CREATE VIRTUAL TABLE fts_fold USING fts5(head, body,"
     " tokenize = 'unicode61 remove_diacritics 0');"
-    "CREATE TRIGGER documents_fts_delete AFTER DELETE ON documents BEGIN"
-    " DELETE FROM fts_exact WHERE rowid = old.doc;"
+    "CREATE TRIGGER documents_fts_delete BEFORE DELETE ON documents"
+    " WHEN old.latest = 1 AND old.status = 'ok' BEGIN"
+    " INSERT INTO fts_exact(fts_exact, rowid, head, body)"
+    "  SELECT 'delete', doc, head, body FROM fts_exact_source WHERE doc = old.doc;"
     " DELETE FROM fts_fold WHERE rowid = old.doc;"
     " END;"
-    "CREATE TRIGGER documents_fts_supersede AFTER UPDATE OF latest ON documents"
-    " WHEN old.latest = 1 AND new.latest = 0 BEGIN"
-    " DELETE FROM fts_exact WHERE rowid = old.doc;"
+    "CREATE TRIGGER documents_fts_supersede BEFORE UPDATE OF latest ON documents"
+    " WHEN old.latest = 1 AND new.latest = 0 AND old.status = 'ok' BEGIN"
+    " INSERT INTO fts_exact(fts_exact, rowid, head, body)"
+    "  SELECT 'delete', doc, head, body FROM fts_exact_source WHERE doc = old.doc;"
     " DELETE FROM fts_fold WHERE rowid = old.doc;"
     " END;";
 
@@ -107,12 +129,15 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_DOC_INSERT] =
         "INSERT INTO documents(id, path, previous_id, latest, symbol, symbol_key, type,"
         " number, issuer, date, title, media_type, pages, text_origin, ocr_confidence,"
-        " status, reason)"
-        " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17)",
+        " status, reason, type_name)"
+        " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18)",
     [ST_RECORD_INSERT] = "INSERT INTO records(doc, json) VALUES (?1,?2)",
     [ST_PAGE_INSERT] = "INSERT INTO pages(doc, page, confidence, text) VALUES (?1,?2,?3,?4)",
-    [ST_FTS_EXACT_INSERT] = "INSERT INTO fts_exact(rowid, head, body) VALUES (?1,?2,?3)",
-    [ST_FTS_FOLD_INSERT] = "INSERT INTO fts_fold(rowid, head, body) VALUES (?1,?2,?3)",
+    [ST_FTS_EXACT_INSERT] = "INSERT INTO fts_exact(rowid, head, body)"
+                            " SELECT doc, head, body FROM fts_exact_source WHERE doc = ?1",
+    [ST_FTS_FOLD_INSERT] = "INSERT INTO fts_fold(rowid, head, body)"
+                           " SELECT doc, vb_fold(head), vb_fold(body) FROM fts_exact_source"
+                           " WHERE doc = ?1",
     [ST_REF_INSERT] = "INSERT INTO refs(doc, symbol, symbol_key, number_key, year, type,"
                       " type_lc, type_key, issuer_code, type_name, issuer, date, role, title,"
                       " mentions) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15)",
@@ -129,11 +154,11 @@ static const char *const stmt_sql[ST_COUNT] = {
                         " WHERE fts_exact MATCH ?1 ORDER BY score LIMIT ?2",
     [ST_SEARCH_FOLD] = "SELECT rowid, bm25(fts_fold, 4.0, 1.0) AS score FROM fts_fold"
                        " WHERE fts_fold MATCH ?1 ORDER BY score LIMIT ?2",
-    [ST_HITS_EXACT] = "SELECT vb_hits(fts_exact) FROM fts_exact WHERE fts_exact MATCH ?1"
+    [ST_HITS_EXACT] = "SELECT vb_hits(fts_exact, ?3, ?4) FROM fts_exact WHERE fts_exact MATCH ?1"
                       " AND rowid = ?2",
-    [ST_HITS_FOLD] = "SELECT vb_hits(fts_fold) FROM fts_fold WHERE fts_fold MATCH ?1"
+    [ST_HITS_FOLD] = "SELECT vb_hits(fts_fold, ?3, ?4) FROM fts_fold WHERE fts_fold MATCH ?1"
                      " AND rowid = ?2",
-    [ST_FTS_EXACT_TEXT] = "SELECT head, body FROM fts_exact WHERE rowid = ?1",
+    [ST_FTS_EXACT_TEXT] = "SELECT head, body FROM fts_exact_source WHERE doc = ?1",
     [ST_DOC_SUMMARY] = "SELECT id, path, symbol, issuer, date, title FROM documents"
                        " WHERE doc = ?1",
     [ST_CITES] = "SELECT r.symbol, r.role, d.id, d.path, d.symbol, d.issuer, d.date, d.title"
@@ -248,9 +273,11 @@ fail:
 
 /* ---- open, migrate, close ---- */
 
-/* vb_hits(fts): the byte ranges of every phrase instance in the current row,
- * as "column start end;" triples. The search uses it to highlight a folded hit
- * in the unfolded text (FTS5's snippet() can only show the folded text). */
+/* vb_hits(fts, head, body): the byte ranges, in the texts given (the row's
+ * columns as indexed), of every phrase instance in the current row, as
+ * "column start end;" triples. The search highlights with it: FTS5's
+ * snippet() aligns on sentences and can cut a phrase, and on the folded index
+ * it could only show folded text. */
 struct hit_span {
     int col, first, last; /* token indices */
 };
@@ -284,8 +311,6 @@ static int hits_token(void *p, int tflags, const char *tok, int ntok, int start,
 static void fts_hits(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx, int nval,
                      sqlite3_value **val)
 {
-    (void)nval;
-    (void)val;
     int n = 0, rc = api->xInstCount(fts, &n);
     vb_buf out = {0};
     struct hit_span *spans = n > 0 ? calloc((size_t)n, sizeof *spans) : NULL;
@@ -303,10 +328,11 @@ static void fts_hits(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_cont
         spans[i].last = off + api->xPhraseSize(fts, phrase) - 1;
     }
     for (int c = 0; c < ncol && rc == SQLITE_OK && n > 0; c++) {
-        const char *text;
-        int len;
-        rc = api->xColumnText(fts, c, &text, &len);
-        if (rc != SQLITE_OK || !text)
+        if (c >= nval)
+            break;
+        const char *text = (const char *)sqlite3_value_text(val[c]);
+        int len = sqlite3_value_bytes(val[c]);
+        if (!text)
             continue;
         struct hits_ctx h = {spans, n, c, 0, &out};
         rc = api->xTokenize(fts, text, len, &h, hits_token);
@@ -321,8 +347,31 @@ static void fts_hits(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_cont
     vb_buf_free(&out);
 }
 
+/* vb_fold(text): the fold key, for indexing fts_fold from SQL. */
+static void sql_fold(sqlite3_context *ctx, int nval, sqlite3_value **val)
+{
+    (void)nval;
+    if (sqlite3_value_type(val[0]) == SQLITE_NULL) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    const char *in = (const char *)sqlite3_value_text(val[0]);
+    char *out = NULL;
+    size_t n = 0;
+    vb_error e;
+    if (vb_fold(in, (size_t)sqlite3_value_bytes(val[0]), &out, &n, NULL, &e) != VB_OK) {
+        sqlite3_result_error(ctx, e.message, -1);
+        return;
+    }
+    sqlite3_result_text(ctx, out, (int)n, free);
+}
+
 static vb_status register_functions(vb_archive *a, vb_error *err)
 {
+    if (sqlite3_create_function_v2(a->db, "vb_fold", 1,
+                                   SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+                                   sql_fold, NULL, NULL, NULL) != SQLITE_OK)
+        return vb_archive_sqlerr(a, err, "registering vb_fold");
     fts5_api *api = NULL;
     sqlite3_stmt *s;
     if (sqlite3_prepare_v2(a->db, "SELECT fts5(?1)", -1, &s, NULL) != SQLITE_OK)
@@ -671,38 +720,20 @@ static vb_status put_pages(vb_archive *a, sqlite3_int64 doc, const char *text, c
     }
 }
 
-static vb_status put_fts(vb_archive *a, sqlite3_int64 doc, const json_t *d, const char *text,
-                         vb_error *err)
+/* Index the document just stored (its row and pages): both indexes read it
+ * through fts_exact_source, so what is indexed is what a 'delete' gives back. */
+static vb_status put_fts(vb_archive *a, sqlite3_int64 doc, vb_error *err)
 {
-    vb_buf head = {0};
-    const char *parts[] = {jstr(d, "symbol"), jstr(d, "type_name"), jstr(d, "title"),
-                           jstr(d, "issuer")};
-    for (size_t i = 0; i < sizeof parts / sizeof *parts; i++)
-        if (parts[i] && *parts[i]) {
-            if (head.len)
-                vb_buf_putc(&head, '\n');
-            vb_buf_puts(&head, parts[i]);
-        }
-    char *fh = NULL, *fb = NULL;
-    size_t n;
-    vb_status st = vb_fold(head.data ? head.data : "", head.len, &fh, &n, NULL, err);
-    if (st == VB_OK)
-        st = vb_fold(text, strlen(text), &fb, &n, NULL, err);
-    for (int k = 0; k < 2 && st == VB_OK; k++) {
+    for (int k = 0; k < 2; k++) {
         sqlite3_stmt *s = vb_archive_stmt(a, k ? ST_FTS_FOLD_INSERT : ST_FTS_EXACT_INSERT, err);
-        if (!s) {
-            st = VB_ERR_INTERNAL;
-            break;
-        }
+        if (!s)
+            return VB_ERR_INTERNAL;
         sqlite3_bind_int64(s, 1, doc);
-        sqlite3_bind_text(s, 2, k ? fh : (head.data ? head.data : ""), -1, SQLITE_STATIC);
-        sqlite3_bind_text(s, 3, k ? fb : text, -1, SQLITE_STATIC);
-        st = step_done(a, s, err, "indexing the text");
+        vb_status st = step_done(a, s, err, "indexing the text");
+        if (st != VB_OK)
+            return st;
     }
-    free(fh);
-    free(fb);
-    vb_buf_free(&head);
-    return st;
+    return VB_OK;
 }
 
 static vb_status put_refs(vb_archive *a, sqlite3_int64 doc, const json_t *refs, vb_error *err)
@@ -1054,12 +1085,13 @@ static vb_status put_parsed(vb_archive *a, json_t *rec, const char *stored, cons
     if (json_is_number(conf) && json_number_value(conf) >= 0)
         sqlite3_bind_double(s, 15, json_number_value(conf));
     bind_text(s, 16, "ok");
+    bind_text(s, 18, jstr(d, "type_name"));
     if ((st = step_done(a, s, err, "storing a document")) != VB_OK)
         goto done;
     sqlite3_int64 doc = sqlite3_last_insert_rowid(a->db);
     if ((st = put_json(a, doc, stored, err)) != VB_OK ||
-        (st = put_pages(a, doc, text, rec, err)) != VB_OK ||
-        (st = put_fts(a, doc, d, text, err)) != VB_OK ||
+        (text && (st = put_pages(a, doc, text, rec, err)) != VB_OK) ||
+        (st = put_fts(a, doc, err)) != VB_OK ||
         (st = put_refs(a, doc, json_object_get(rec, "references"), err)) != VB_OK ||
         (st = put_tasks(a, doc, json_object_get(rec, "tasks"), err)) != VB_OK ||
         (st = put_targets(a, doc, json_object_get(rec, "targets"), err)) != VB_OK)
@@ -1106,14 +1138,16 @@ vb_status vb_archive_put_record(vb_archive *a, const char *record_json, int *add
         return st;
     }
     /* The text lives in pages; the stored record keeps "text": null in its
-     * place so that the record read back has its keys in the same order. */
-    char *body = vb_strdup(json_is_string(text) ? json_string_value(text) : "");
+     * place so that the record read back has its keys in the same order. A
+     * record without text has no pages and keeps its null. */
+    int has_text = json_is_string(text);
+    char *body = has_text ? vb_strdup(json_string_value(text)) : NULL;
     char *stored = NULL;
-    if (json_is_string(text))
+    if (has_text)
         json_object_set_new(rec, "text", json_null());
-    if (body)
+    if (body || !has_text)
         stored = json_dumps(rec, JSON_COMPACT);
-    if (!body || !stored) {
+    if ((has_text && !body) || !stored) {
         st = vb_error_set(err, VB_ERR_NOMEM, "out of memory");
     } else if ((st = put_begin(a, err)) == VB_OK) {
         st = put_parsed(a, rec, stored, body, added, err);
@@ -1220,7 +1254,7 @@ vb_status vb_archive_record_text(vb_archive *a, sqlite3_int64 doc, const char *r
             if (rc != SQLITE_DONE)
                 st = vb_archive_sqlerr(a, err, "reading pages");
         }
-        if (st == VB_OK)
+        if (st == VB_OK && n > 0)
             json_object_set_new(rec, "text", json_string(text.data ? text.data : ""));
         vb_buf_free(&text);
     }
@@ -1335,15 +1369,14 @@ vb_status vb_archive_check(vb_archive *a, vb_error *err)
     if (st != VB_OK)
         return st;
     static const char *const fts[] = {
-        "INSERT INTO fts_exact(fts_exact) VALUES ('integrity-check')",
+        /* rank 1: also compare the index with its content (the view) */
+        "INSERT INTO fts_exact(fts_exact, rank) VALUES ('integrity-check', 1)",
         "INSERT INTO fts_fold(fts_fold) VALUES ('integrity-check')",
-        /* every document row has its two index rows and no index row is orphaned */
-        "SELECT 1 FROM documents d WHERE d.status = 'ok' AND d.latest = 1 AND NOT EXISTS"
-        " (SELECT 1 FROM fts_exact WHERE rowid = d.doc)",
-        "SELECT 1 FROM fts_exact f WHERE NOT EXISTS"
-        " (SELECT 1 FROM documents WHERE doc = f.rowid AND latest = 1)",
+        /* the folded index holds the same documents as the exact one */
+        "SELECT 1 FROM fts_exact_source s WHERE NOT EXISTS"
+        " (SELECT 1 FROM fts_fold WHERE rowid = s.doc)",
         "SELECT 1 FROM fts_fold f WHERE NOT EXISTS"
-        " (SELECT 1 FROM documents WHERE doc = f.rowid AND latest = 1)",
+        " (SELECT 1 FROM fts_exact_source WHERE doc = f.rowid)",
     };
     for (size_t i = 0; i < sizeof fts / sizeof *fts && st == VB_OK; i++) {
         if (sqlite3_prepare_v2(a->db, fts[i], -1, &s, NULL) != SQLITE_OK)

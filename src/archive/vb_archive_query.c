@@ -167,51 +167,55 @@ static vb_status hit_snippet(vb_archive *a, sqlite3_int64 doc, const char *phras
                              const vb_search_opts *o, char **out, vb_error *err)
 {
     *out = NULL;
-    char *hits = NULL;
-    sqlite3_stmt *s = vb_archive_stmt(a, folded ? ST_HITS_FOLD : ST_HITS_EXACT, err);
+    /* the row's two columns as the clerk reads them, and folded as indexed */
+    char *text[2] = {NULL, NULL}, *ftext[2] = {NULL, NULL}, *hits = NULL;
+    size_t flen[2] = {0, 0}, *map[2] = {NULL, NULL};
+    sqlite3_stmt *s = vb_archive_stmt(a, ST_FTS_EXACT_TEXT, err);
     if (!s)
         return VB_ERR_INTERNAL;
-    sqlite3_bind_text(s, 1, phrase, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(s, 2, doc);
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW)
-        hits = vb_strdup((const char *)sqlite3_column_text(s, 0));
-    sqlite3_reset(s);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        return vb_archive_sqlerr(a, err, "highlighting");
-    if (!hits)
-        return VB_OK;
-    /* the body when the phrase is in it, else the head (symbol, title, issuer) */
-    int column = strncmp(hits, "1 ", 2) == 0 || strstr(hits, ";1 ") ? 1 : 0;
-    if (!(s = vb_archive_stmt(a, ST_FTS_EXACT_TEXT, err))) {
-        free(hits);
-        return VB_ERR_INTERNAL;
-    }
     sqlite3_bind_int64(s, 1, doc);
     vb_status st = VB_OK;
-    if (sqlite3_step(s) == SQLITE_ROW) {
-        const char *text = (const char *)sqlite3_column_text(s, column);
-        char *ftext = NULL;
-        size_t flen = 0, *map = NULL;
-        struct span sp[64];
-        size_t nsp = parse_spans(hits, column, sp, 64);
-        if (text && nsp && folded)
-            st = vb_fold(text, strlen(text), &ftext, &flen, &map, err);
-        if (text && nsp && st == VB_OK) {
-            size_t k = 0, len = strlen(text);
-            for (size_t i = 0; i < nsp; i++) {
-                if (folded && sp[i].end <= flen)
-                    sp[k++] = (struct span){map[sp[i].start], map[sp[i].end]};
-                else if (!folded && sp[i].end <= len)
-                    sp[k++] = sp[i];
-            }
-            if (k)
-                *out = make_snippet(text, sp, k, o);
-        }
-        free(ftext);
-        free(map);
-    }
+    if (sqlite3_step(s) == SQLITE_ROW)
+        for (int c = 0; c < 2; c++)
+            text[c] = vb_strdup((const char *)sqlite3_column_text(s, c));
     sqlite3_reset(s);
+    for (int c = 0; c < 2 && folded && st == VB_OK; c++)
+        if (text[c])
+            st = vb_fold(text[c], strlen(text[c]), &ftext[c], &flen[c], &map[c], err);
+    if (st == VB_OK && !(s = vb_archive_stmt(a, folded ? ST_HITS_FOLD : ST_HITS_EXACT, err)))
+        st = VB_ERR_INTERNAL;
+    if (st == VB_OK) {
+        sqlite3_bind_text(s, 1, phrase, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(s, 2, doc);
+        for (int c = 0; c < 2; c++)
+            sqlite3_bind_text(s, 3 + c, folded ? ftext[c] : text[c], -1, SQLITE_STATIC);
+        int rc = sqlite3_step(s);
+        if (rc == SQLITE_ROW)
+            hits = vb_strdup((const char *)sqlite3_column_text(s, 0));
+        else if (rc != SQLITE_DONE)
+            st = vb_archive_sqlerr(a, err, "highlighting");
+        sqlite3_reset(s);
+    }
+    if (st == VB_OK && hits) {
+        /* the body when the phrase is in it, else the head (symbol, title, issuer) */
+        int c = strncmp(hits, "1 ", 2) == 0 || strstr(hits, ";1 ") ? 1 : 0;
+        struct span sp[64];
+        size_t nsp = text[c] ? parse_spans(hits, c, sp, 64) : 0, k = 0;
+        size_t len = text[c] ? strlen(text[c]) : 0;
+        for (size_t i = 0; i < nsp; i++) {
+            if (folded && sp[i].end <= flen[c])
+                sp[k++] = (struct span){map[c][sp[i].start], map[c][sp[i].end]};
+            else if (!folded && sp[i].end <= len)
+                sp[k++] = sp[i];
+        }
+        if (k)
+            *out = make_snippet(text[c], sp, k, o);
+    }
+    for (int c = 0; c < 2; c++) {
+        free(text[c]);
+        free(ftext[c]);
+        free(map[c]);
+    }
     free(hits);
     return st;
 }
@@ -617,9 +621,16 @@ vb_status vb_archive_stats_get(vb_archive *a, int top, vb_archive_stats *st, vb_
     }
     sqlite3_finalize(s);
     rs = stat_rows(a,
-                   "SELECT max(r.symbol), max(r.issuer), count(DISTINCT r.doc) AS n"
-                   " FROM refs r JOIN documents d ON d.doc = r.doc AND d.latest = 1"
-                   " GROUP BY r.symbol_key ORDER BY n DESC, r.symbol_key LIMIT ?1",
+                   /* the symbol and issuer as most documents write them: OCR
+                    * leaves odd variants ("Bộ trưởng Ở Công an") */
+                   "SELECT (SELECT symbol FROM refs WHERE symbol_key = g.k GROUP BY symbol"
+                   "  ORDER BY count(*) DESC, symbol LIMIT 1),"
+                   " (SELECT issuer FROM refs WHERE symbol_key = g.k AND issuer IS NOT NULL"
+                   "  GROUP BY issuer ORDER BY count(*) DESC, issuer LIMIT 1), g.n"
+                   " FROM (SELECT r.symbol_key AS k, count(DISTINCT r.doc) AS n FROM refs r"
+                   "  JOIN documents d ON d.doc = r.doc AND d.latest = 1"
+                   "  GROUP BY r.symbol_key ORDER BY n DESC, r.symbol_key LIMIT ?1) g"
+                   " ORDER BY g.n DESC, g.k",
                    top, &st->most_cited, &st->n_most_cited, err);
     if (rs == VB_OK)
         rs = stat_rows(a,

@@ -61,6 +61,7 @@ static int parse_opts(int argc, char **argv, const char *name, const int *allowe
             return -1;
         }
         char *end;
+        long v;
         switch (c) {
         case 'h': o->help = 1; break;
         case OPT_DB: o->db = optarg; break;
@@ -69,8 +70,9 @@ static int parse_opts(int argc, char **argv, const char *name, const int *allowe
         case OPT_OUT: o->out = optarg; break;
         case OPT_LIMIT:
         case OPT_TOP:
-            o->limit = (int)strtol(optarg, &end, 10);
-            if (*optarg == '\0' || *end != '\0' || o->limit < 1 || o->limit > 10000) {
+            v = strtol(optarg, &end, 10);
+            o->limit = (int)v;
+            if (*optarg == '\0' || *end != '\0' || v < 1 || v > 10000) {
                 cli_errorf("%s: %s wants a number from 1 to 10000, not '%s'", name,
                            c == OPT_TOP ? "--top" : "--limit", optarg);
                 return -1;
@@ -83,6 +85,28 @@ static int parse_opts(int argc, char **argv, const char *name, const int *allowe
         return -1;
     }
     return optind;
+}
+
+/* The start every command shares: options, --help, and at most `nargs`
+ * arguments after the options (-1: any number); the caller checks for a
+ * missing one. Returns -1 to go on, else the exit code to return now. */
+static int command_start(int argc, char **argv, const char *name, const int *allowed,
+                         size_t n_allowed, const char *help, int nargs, struct common_opts *o,
+                         int *first)
+{
+    *first = parse_opts(argc, argv, name, allowed, n_allowed, o);
+    if (o->help) {
+        fputs(help, stdout);
+        return VB_EXIT_OK;
+    }
+    if (*first < 0)
+        return VB_EXIT_USAGE;
+    int have = argc - *first;
+    if (nargs >= 0 && have > nargs) {
+        cli_errorf("%s: unexpected argument '%s'", name, argv[*first + nargs]);
+        return VB_EXIT_USAGE;
+    }
+    return -1;
 }
 
 static vb_archive *open_archive(const char *path, int *code)
@@ -167,19 +191,17 @@ struct query_command {
 static int query_command(const struct query_command *c, int argc, char **argv)
 {
     struct common_opts o;
-    int first = parse_opts(argc, argv, c->name, c->allowed, c->n_allowed, &o);
-    if (o.help) {
-        fputs(c->help, stdout);
-        return VB_EXIT_OK;
-    }
-    if (first < 0)
-        return VB_EXIT_USAGE;
+    int first, code = command_start(argc, argv, c->name, c->allowed, c->n_allowed, c->help, -1, &o,
+                                    &first);
+    if (code >= 0)
+        return code;
     char *arg = join_args(argc, argv, first);
     if (!arg) {
         cli_errorf("%s: %s", c->name, c->missing);
         return VB_EXIT_USAGE;
     }
-    int code = VB_EXIT_OK, n = 0;
+    int n = 0;
+    code = VB_EXIT_OK;
     vb_archive *a = open_archive(o.db, &code);
     if (a) {
         vb_error err;
@@ -207,14 +229,10 @@ static int query_command(const struct query_command *c, int argc, char **argv)
 
 /* ---- search ---- */
 
-struct search_out {
-    int json;
-};
-
 static int print_hit(void *user, const vb_search_hit *h)
 {
-    struct search_out *o = user;
-    if (o->json) {
+    const int *json = user;
+    if (*json) {
         fprintf(stdout, "{\"rank\":%d,\"exact\":%s,\"score\":%.6g", h->rank,
                 h->exact ? "true" : "false", h->score);
         put_field(stdout, "id", h->id, 0);
@@ -242,8 +260,7 @@ static vb_status run_search(vb_archive *a, const char *query, const struct commo
         .mark_open = tty ? "\033[1m" : "[",
         .mark_close = tty ? "\033[0m" : "]",
     };
-    struct search_out out = {o->json};
-    return vb_archive_search(a, query, &so, print_hit, &out, n, err);
+    return vb_archive_search(a, query, &so, print_hit, (void *)&o->json, n, err);
 }
 
 int cmd_search(int argc, char **argv)
@@ -315,21 +332,19 @@ int cmd_show(int argc, char **argv)
 {
     static const int allowed[] = {OPT_DB};
     struct common_opts o;
-    int first = parse_opts(argc, argv, "show", allowed, 1, &o);
-    if (o.help) {
-        printf("usage: vanban show --db ARCHIVE ID|SYMBOL\n"
-               "  The stored record (one line of JSON, schema vanban.record/1) of the\n"
-               "  document with that SHA-256 (or a prefix of at least 6 hex digits) or\n"
-               "  that symbol (the newest when several share it).\n");
-        return VB_EXIT_OK;
-    }
-    if (first < 0)
-        return VB_EXIT_USAGE;
+    int first, code = command_start(argc, argv, "show", allowed, 1,
+                                    "usage: vanban show --db ARCHIVE ID|SYMBOL\n"
+                                    "  The stored record (one line of JSON) of the document\n"
+                                    "  with that SHA-256, or a prefix of 6 hex digits or more,\n"
+                                    "  or with that symbol (the newest if several have it).\n",
+                                    1, &o, &first);
+    if (code >= 0)
+        return code;
     if (first != argc - 1) {
-        cli_errorf("show: one ID or SYMBOL, please (vanban show --db FILE ID|SYMBOL)");
+        cli_errorf("show: which document? (vanban show --db FILE ID|SYMBOL)");
         return VB_EXIT_USAGE;
     }
-    int code = VB_EXIT_OK;
+    code = VB_EXIT_OK;
     vb_archive *a = open_archive(o.db, &code);
     if (!a)
         return code;
@@ -362,20 +377,14 @@ int cmd_stats(int argc, char **argv)
 {
     static const int allowed[] = {OPT_DB, OPT_TOP};
     struct common_opts o;
-    int first = parse_opts(argc, argv, "stats", allowed, 2, &o);
-    if (o.help) {
-        printf("usage: vanban stats --db ARCHIVE [--top N]\n"
-               "  Counts, the most-cited documents, tasks per lead agency (N of each,\n"
-               "  default 10) and task deadlines per month.\n");
-        return VB_EXIT_OK;
-    }
-    if (first < 0)
-        return VB_EXIT_USAGE;
-    if (first != argc) {
-        cli_errorf("stats: unexpected argument '%s'", argv[first]);
-        return VB_EXIT_USAGE;
-    }
-    int code = VB_EXIT_OK;
+    int first, code = command_start(argc, argv, "stats", allowed, 2,
+                                    "usage: vanban stats --db ARCHIVE [--top N]\n"
+                                    "  Counts, the most-cited documents, tasks per lead agency\n"
+                                    "  (N of each, default 10) and task deadlines per month.\n",
+                                    0, &o, &first);
+    if (code >= 0)
+        return code;
+    code = VB_EXIT_OK;
     vb_archive *a = open_archive(o.db, &code);
     if (!a)
         return code;
@@ -460,23 +469,18 @@ int cmd_export(int argc, char **argv)
 {
     static const int allowed[] = {OPT_DB, OPT_FORMAT, OPT_OUT};
     struct common_opts o;
-    int first = parse_opts(argc, argv, "export", allowed, 3, &o);
-    if (o.help) {
-        printf("usage: vanban export --db ARCHIVE --format FORMAT [--out FILE]\n"
-               "  jsonl                 every current record, one per line\n"
-               "  csv                   one row per task, with lead, partners, deadline\n"
-               "  opensearch            _bulk NDJSON (_id = SHA-256); with --out X.ndjson\n"
-               "                        the index template goes to X.template.json\n"
-               "  opensearch-template   the index template alone (ICU analysis plugin)\n"
-               "  Without --out the export goes to standard output.\n");
-        return VB_EXIT_OK;
-    }
-    if (first < 0)
-        return VB_EXIT_USAGE;
-    if (first != argc) {
-        cli_errorf("export: unexpected argument '%s'", argv[first]);
-        return VB_EXIT_USAGE;
-    }
+    int first, code = command_start(
+                   argc, argv, "export", allowed, 3,
+                   "usage: vanban export --db ARCHIVE --format FORMAT [--out FILE]\n"
+                   "  jsonl                 every current record, one per line\n"
+                   "  csv                   one row per task, with lead, partners, deadline\n"
+                   "  opensearch            _bulk NDJSON (_id = SHA-256); with --out X.ndjson\n"
+                   "                        the index template goes to X.template.json\n"
+                   "  opensearch-template   the index template alone (ICU analysis plugin)\n"
+                   "  Without --out the export goes to standard output.\n",
+                   0, &o, &first);
+    if (code >= 0)
+        return code;
     static const struct {
         const char *name;
         vb_export_format f;
@@ -495,7 +499,7 @@ int cmd_export(int argc, char **argv)
                    o.format ? " (not '" : "", o.format ? o.format : "", o.format ? "')" : "");
         return VB_EXIT_USAGE;
     }
-    int code = VB_EXIT_OK;
+    code = VB_EXIT_OK;
     vb_archive *a = open_archive(o.db, &code);
     if (!a)
         return code;

@@ -627,7 +627,26 @@ static void test_revert(void)
     x = search(a, "ban hai", &st);
     VB_CHECK_INT(x.n, 0);
     put(a, v1, 0);
+
+    /* a record without text (a failure's record, say) keeps its null */
+    const char *no_text = "{\"schema\":\"vanban.record/1\",\"id\":\"" SHA_D "\","
+                          "\"source\":{\"path\":\"q.txt\"},\"document\":null,\"references\":[],"
+                          "\"targets\":[],\"tasks\":[],\"text\":null,\"quality\":null}";
+    put(a, no_text, 1);
+    char *json = NULL;
+    VB_CHECK_INT(vb_archive_get(a, SHA_D, &json, &e), VB_OK);
+    VB_CHECK_STR(json, no_text);
+    free(json);
     VB_CHECK_INT(vb_archive_check(a, &e), VB_OK);
+    vb_archive_close(&a);
+
+    /* the check is not a formality: text changed behind the index is found */
+    sqlite3 *h;
+    sqlite3_open(path, &h);
+    sqlite3_exec(h, "UPDATE pages SET text = 'bản khác' WHERE text = 'bản một'", NULL, NULL, NULL);
+    sqlite3_close(h);
+    VB_CHECK_INT(vb_archive_open(&a, path, NULL, &e), VB_OK);
+    VB_CHECK_INT(vb_archive_check(a, &e), VB_ERR_INTERNAL);
     vb_archive_close(&a);
     free(v1);
     free(v2);
