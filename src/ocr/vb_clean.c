@@ -37,6 +37,8 @@ static PIX *to_gray(PIX *in)
         return pixRemoveColormap(in, REMOVE_CMAP_TO_GRAYSCALE);
     if (d == 32)
         return pixConvertRGBToLuminance(in);
+    if (d == 8)
+        return pixClone(in); /* read-only from here on: no copy needed */
     return pixConvertTo8(in, 0);
 }
 
