@@ -87,9 +87,15 @@ vb_status vb_buf_append(vb_buf *b, const void *data, size_t len)
     return VB_OK;
 }
 
-vb_status vb_buf_puts(vb_buf *b, const char *s) { return vb_buf_append(b, s, strlen(s)); }
+vb_status vb_buf_puts(vb_buf *b, const char *s)
+{
+    return vb_buf_append(b, s, strlen(s));
+}
 
-vb_status vb_buf_putc(vb_buf *b, char c) { return vb_buf_append(b, &c, 1); }
+vb_status vb_buf_putc(vb_buf *b, char c)
+{
+    return vb_buf_append(b, &c, 1);
+}
 
 vb_status vb_buf_printf(vb_buf *b, const char *fmt, ...)
 {
@@ -168,9 +174,15 @@ vb_status vb_read_file(const char *path, size_t max_bytes, unsigned char **data,
     return VB_OK;
 }
 
-char *vb_strdup(const char *s) { return s ? strdup(s) : NULL; }
+char *vb_strdup(const char *s)
+{
+    return s ? strdup(s) : NULL;
+}
 
-char *vb_strndup(const char *s, size_t n) { return s ? strndup(s, n) : NULL; }
+char *vb_strndup(const char *s, size_t n)
+{
+    return s ? strndup(s, n) : NULL;
+}
 
 double vb_now(void)
 {

@@ -220,9 +220,7 @@ vb_status vb_ingest_open(vb_ingest *in, const char *path, vb_source **out, vb_er
         case VB_MEDIA_TIFF: st = open_tiff(src, err); break;
         case VB_MEDIA_PNG:
         case VB_MEDIA_JPEG: src->pages = 1; break;
-        case VB_MEDIA_TEXT:
-            src->pages = (int)count_pages_text(src->data, src->len);
-            break;
+        case VB_MEDIA_TEXT: src->pages = (int)count_pages_text(src->data, src->len); break;
         case VB_MEDIA_UNKNOWN:
             st = source_fail(src, err, VB_ERR_INPUT,
                              "unknown file type (not PDF, TIFF, PNG, JPEG or text)");
@@ -230,8 +228,8 @@ vb_status vb_ingest_open(vb_ingest *in, const char *path, vb_source **out, vb_er
         }
     }
     if (st == VB_OK && src->pages > in->opts.max_pages)
-        st = source_fail(src, err, VB_ERR_INPUT, "%d pages, more than the limit of %d",
-                         src->pages, in->opts.max_pages);
+        st = source_fail(src, err, VB_ERR_INPUT, "%d pages, more than the limit of %d", src->pages,
+                         in->opts.max_pages);
     if (st != VB_OK) {
         vb_source_close(in, &src);
         return st;
@@ -240,10 +238,22 @@ vb_status vb_ingest_open(vb_ingest *in, const char *path, vb_source **out, vb_er
     return VB_OK;
 }
 
-const char *vb_source_path(const vb_source *src) { return src->path; }
-const char *vb_source_sha256(const vb_source *src) { return src->sha256; }
-vb_media vb_source_media(const vb_source *src) { return src->media; }
-int vb_source_page_count(const vb_source *src) { return src->pages; }
+const char *vb_source_path(const vb_source *src)
+{
+    return src->path;
+}
+const char *vb_source_sha256(const vb_source *src)
+{
+    return src->sha256;
+}
+vb_media vb_source_media(const vb_source *src)
+{
+    return src->media;
+}
+int vb_source_page_count(const vb_source *src)
+{
+    return src->pages;
+}
 
 void vb_page_clear(vb_page *page)
 {
@@ -332,8 +342,7 @@ static void set_page_image(vb_ingest *in, vb_page *page, PIX *pix)
     }
 }
 
-static vb_status image_page(vb_ingest *in, vb_source *src, int index, vb_page *page,
-                            vb_error *err)
+static vb_status image_page(vb_ingest *in, vb_source *src, int index, vb_page *page, vb_error *err)
 {
     l_int32 fmt, w, h, bps, spp, cmap;
     if (index == 0 || src->media != VB_MEDIA_TIFF) {
@@ -345,7 +354,7 @@ static vb_status image_page(vb_ingest *in, vb_source *src, int index, vb_page *p
             return st;
     }
     PIX *pix = src->media == VB_MEDIA_TIFF ? pixReadMemTiff(src->data, src->len, index)
-                                            : pixReadMem(src->data, src->len);
+                                           : pixReadMem(src->data, src->len);
     if (!pix)
         return page_fail(src, index, err, VB_ERR_INPUT, "cannot decode %s image (damaged?)",
                          vb_media_type(src->media));
@@ -384,11 +393,11 @@ static void sid_image(fz_context *ctx, fz_device *dev, fz_image *img, fz_matrix 
 /* MuPDF's device callbacks have many parameters these counters don't need. */
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wunused-parameter"
-#define SID_OTHER(name, ...)                                                                   \
-    static void name(fz_context *ctx, fz_device *dev, __VA_ARGS__)                             \
-    {                                                                                          \
-        (void)ctx;                                                                             \
-        ((single_image_dev *)dev)->other++;                                                    \
+#define SID_OTHER(name, ...)                                                                       \
+    static void name(fz_context *ctx, fz_device *dev, __VA_ARGS__)                                 \
+    {                                                                                              \
+        (void)ctx;                                                                                 \
+        ((single_image_dev *)dev)->other++;                                                        \
     }
 
 SID_OTHER(sid_fill_path, const fz_path *p, int eo, fz_matrix m, fz_colorspace *cs, const float *c,
@@ -411,7 +420,10 @@ static void sid_drop(fz_context *ctx, fz_device *dev)
     d->image = NULL;
 }
 
-static int near(float a, float b, float tol) { return a - b <= tol && b - a <= tol; }
+static int near(float a, float b, float tol)
+{
+    return a - b <= tol && b - a <= tol;
+}
 
 /* Copy an 8-bit gray (n == 1) MuPDF pixmap into a Leptonica image. */
 static PIX *pix_from_gray_pixmap(fz_pixmap *pm, int dpi)
@@ -458,8 +470,8 @@ static PIX *pdf_single_image(vb_ingest *in, fz_page *fzpage, int *dpi_out)
         fz_matrix m = dev->ctm;
         float pw = bounds.x1 - bounds.x0, ph = bounds.y1 - bounds.y0;
         fz_rect r = fz_transform_rect(fz_unit_rect, m);
-        if (dev->images == 1 && dev->other == 0 && m.b == 0 && m.c == 0 && m.a > 0 &&
-            m.d != 0 && near(r.x0, bounds.x0, pw * 0.01f) && near(r.x1, bounds.x1, pw * 0.01f) &&
+        if (dev->images == 1 && dev->other == 0 && m.b == 0 && m.c == 0 && m.a > 0 && m.d != 0 &&
+            near(r.x0, bounds.x0, pw * 0.01f) && near(r.x1, bounds.x1, pw * 0.01f) &&
             near(r.y0, bounds.y0, ph * 0.01f) && near(r.y1, bounds.y1, ph * 0.01f)) {
             fz_image *img = dev->image;
             int dpi = (int)(img->w / (pw / 72.0f) + 0.5f);
@@ -593,8 +605,8 @@ vb_status vb_source_page(vb_ingest *in, vb_source *src, int index, vb_page *page
     memset(page, 0, sizeof *page);
     page->index = index;
     if (index < 0 || index >= src->pages)
-        return page_fail(src, index, err, VB_ERR_USAGE, "no page %d (the file has %d)",
-                         index + 1, src->pages);
+        return page_fail(src, index, err, VB_ERR_USAGE, "no page %d (the file has %d)", index + 1,
+                         src->pages);
     switch (src->media) {
     case VB_MEDIA_PDF: return pdf_page(in, src, index, page, err);
     case VB_MEDIA_TIFF:

@@ -42,10 +42,10 @@ const char *vb_media_type(vb_media m);
 vb_media vb_media_detect(const unsigned char *data, size_t len);
 
 typedef struct vb_ingest_opts {
-    int dpi;                  /* render resolution for PDF pages; 0 = 300 */
-    int max_pages;            /* 0 = 5000 */
-    long long max_pixels;     /* per page; 0 = 200 million */
-    size_t max_bytes;         /* per file; 0 = 2 GiB */
+    int dpi;              /* render resolution for PDF pages; 0 = 300 */
+    int max_pages;        /* 0 = 5000 */
+    long long max_pixels; /* per page; 0 = 200 million */
+    size_t max_bytes;     /* per file; 0 = 2 GiB */
 } vb_ingest_opts;
 
 typedef struct vb_ingest vb_ingest;
@@ -54,12 +54,12 @@ typedef struct vb_source vb_source;
 typedef enum vb_page_kind { VB_PAGE_IMAGE = 0, VB_PAGE_TEXT = 1 } vb_page_kind;
 
 typedef struct vb_page {
-    int index;           /* 0-based */
+    int index; /* 0-based */
     vb_page_kind kind;
-    struct Pix *pix;     /* VB_PAGE_IMAGE: owned by the page until taken */
-    int dpi;             /* resolution of pix */
-    int dpi_assumed;     /* 1 if the file gave no resolution and dpi is a guess */
-    char *text;          /* VB_PAGE_TEXT: UTF-8, NUL-terminated, malloc'd */
+    struct Pix *pix; /* VB_PAGE_IMAGE: owned by the page until taken */
+    int dpi;         /* resolution of pix */
+    int dpi_assumed; /* 1 if the file gave no resolution and dpi is a guess */
+    char *text;      /* VB_PAGE_TEXT: UTF-8, NUL-terminated, malloc'd */
     size_t text_len;
 } vb_page;
 
@@ -74,8 +74,7 @@ vb_media vb_source_media(const vb_source *src);
 int vb_source_page_count(const vb_source *src);
 
 /* Produce page `index` (0-based). Errors name the file and the page. */
-vb_status vb_source_page(vb_ingest *in, vb_source *src, int index, vb_page *page,
-                         vb_error *err);
+vb_status vb_source_page(vb_ingest *in, vb_source *src, int index, vb_page *page, vb_error *err);
 
 /* Release what a page still owns; safe to call twice. */
 void vb_page_clear(vb_page *page);

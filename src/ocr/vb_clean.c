@@ -113,8 +113,7 @@ vb_status vb_ocr_clean(PIX *in, PIX **out, vb_ocr_clean_info *info, vb_error *er
          * and broken, so no median and no opening; speckles only. */
         bin = pixCopy(NULL, in);
         if (bin && speckle_fraction(bin) > NOISE_FRACTION) {
-            PIX *b2 = remove_speckles(bin, SPECKLE_SIZE * scale / 300,
-                                      SPECKLE_REACH * scale / 300);
+            PIX *b2 = remove_speckles(bin, SPECKLE_SIZE * scale / 300, SPECKLE_REACH * scale / 300);
             if (b2) {
                 pixDestroy(&bin);
                 bin = b2;

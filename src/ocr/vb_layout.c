@@ -24,7 +24,7 @@ typedef struct word {
 typedef struct line {
     word *words;
     int n, cap;
-    int para_start; /* first line of a paragraph */
+    int para_start;  /* first line of a paragraph */
     int left, right; /* extent */
 } line;
 

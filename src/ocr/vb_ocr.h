@@ -34,9 +34,9 @@ typedef struct vb_ocr_result {
     double confidence;    /* Tesseract's mean word confidence 0-100 */
     double clean_seconds; /* clean-up time */
     double recognize_seconds;
-    int noisy;            /* 1 if the clean-up found speckle noise and removed it */
-    double skew_degrees;  /* skew corrected */
-    vb_error err;         /* err.code != VB_OK if the page failed */
+    int noisy;           /* 1 if the clean-up found speckle noise and removed it */
+    double skew_degrees; /* skew corrected */
+    vb_error err;        /* err.code != VB_OK if the page failed */
 } vb_ocr_result;
 
 typedef void (*vb_ocr_done_fn)(void *user, vb_ocr_result *result);
@@ -57,8 +57,7 @@ vb_status vb_ocr_create(vb_ocr **out, const vb_ocr_opts *opts, vb_error *err);
 
 /* Queue one page. Takes ownership of *pix (sets it to NULL). Blocks while the
  * queue is full. */
-vb_status vb_ocr_submit(vb_ocr *ocr, struct Pix **pix, int dpi, void *tag, int page,
-                        vb_error *err);
+vb_status vb_ocr_submit(vb_ocr *ocr, struct Pix **pix, int dpi, void *tag, int page, vb_error *err);
 
 /* Block until every submitted page has been delivered. */
 void vb_ocr_wait(vb_ocr *ocr);
@@ -76,8 +75,7 @@ typedef struct vb_ocr_clean_info {
 
 /* The clean-up alone (thread-safe, for tests and benchmarks): a new 1-bpp
  * image in *out, the caller destroys it. */
-vb_status vb_ocr_clean(struct Pix *in, struct Pix **out, vb_ocr_clean_info *info,
-                       vb_error *err);
+vb_status vb_ocr_clean(struct Pix *in, struct Pix **out, vb_ocr_clean_info *info, vb_error *err);
 
 /* Number of online cores (at least 1). */
 int vb_ocr_default_jobs(void);

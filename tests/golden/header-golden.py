@@ -1,0 +1,65 @@
+#!/usr/bin/python3
+"""header-golden.py VANBAN EXPECTED.json SCAN...: run `vanban extract` on the
+scans of one fixture document and compare the header fields with the
+hand-written expected values (fixtures/expected/NAME.header.json).
+
+Clean scans and text PDFs must match every field exactly. Noisy scans must
+match the identifying fields exactly (type, number, symbol, issuer, place,
+date, signer); the free text (title, recipients) may carry OCR slips, up to a
+character error rate of 5% against the expected text."""
+import json
+import subprocess
+import sys
+import unicodedata
+
+EXACT_ON_NOISY = ["type", "type_name", "number", "symbol", "issuer", "place", "date", "signer"]
+FREE_TEXT = ["title", "recipients"]
+
+
+def cer(got, want):
+    a = unicodedata.normalize("NFC", got)
+    b = unicodedata.normalize("NFC", want)
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1] / max(len(b), 1)
+
+
+def flat(v):
+    return " | ".join(v) if isinstance(v, list) else (v or "")
+
+
+def main():
+    vanban, expected_path, scans = sys.argv[1], sys.argv[2], sys.argv[3:]
+    want = json.load(open(expected_path, encoding="utf-8"))
+    out = subprocess.run([vanban, "extract", "--jobs", "2", *scans], capture_output=True,
+                         text=True, env={"OMP_THREAD_LIMIT": "1", "PATH": "/usr/bin:/bin"})
+    records = [json.loads(line) for line in out.stdout.splitlines()]
+    if len(records) != len(scans):
+        print(f"FAIL: {len(records)} records for {len(scans)} inputs; stderr:\n{out.stderr}")
+        return 1
+    failures = 0
+    for scan, rec in zip(scans, records):
+        doc = rec["document"]
+        noisy = ".noisy." in scan
+        for field, value in want.items():
+            got = doc.get(field)
+            if got == value:
+                continue
+            if noisy and field in FREE_TEXT:
+                rate = cer(flat(got), flat(value))
+                if rate <= 0.05:
+                    print(f"{scan}: {field}: {rate:.1%} character errors (allowed on noisy scans)")
+                    continue
+            failures += 1
+            print(f"FAIL {scan}: {field}:\n  got  {json.dumps(got, ensure_ascii=False)}\n"
+                  f"  want {json.dumps(value, ensure_ascii=False)}")
+    print(f"{len(scans) * len(want) - failures} passed, {failures} failed")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
