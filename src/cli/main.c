@@ -8,6 +8,7 @@
 #include <leptonica/allheaders.h>
 
 #include "cli.h"
+#include "cmd_archive.h"
 #include "commands.h"
 
 typedef struct command {
@@ -20,6 +21,13 @@ typedef struct command {
 static const command commands[] = {
     {"ocr", cmd_ocr, 1, "OCR scans to UTF-8 text (pages separated by form feeds)"},
     {"extract", cmd_extract, 1, "one JSON record per input document (JSON Lines)"},
+    {"process", cmd_process, 1, "a batch of files and folders into the archive (resumable)"},
+    {"search", cmd_search, 0, "full-text search of the archive, diacritics optional"},
+    {"cites", cmd_cites, 0, "the documents that cite a given symbol"},
+    {"show", cmd_show, 0, "one record of the archive, by id or symbol"},
+    {"stats", cmd_stats, 0, "most-cited documents, tasks per agency, deadlines per month"},
+    {"export", cmd_export, 0, "the archive as JSON Lines, CSV of tasks, or OpenSearch bulk"},
+    {"check", cmd_check, 0, "integrity checks of the archive (SQLite and full-text indexes)"},
     {"rules", cmd_rules, 0, "rules check [DIR]: compile every rule and run its examples"},
 };
 

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "vb_ocr.h"
 
@@ -107,6 +108,9 @@ static void flush_ready(pipeline *pl)
         pthread_mutex_unlock(&pl->lock);
         if (doc->open_err.code != VB_OK)
             pl->stats->docs_failed++;
+        /* a document left unfinished means the batch was */
+        if (doc->interrupted)
+            pl->stats->interrupted = 1;
         pl->stats->docs++;
         pl->stats->pages_failed += doc->failed_pages;
         pl->opts->on_document(pl->opts->user, doc);
@@ -134,7 +138,8 @@ static void on_page(void *user, vb_ocr_result *r)
     }
     pl->stats->recognize_seconds += r->recognize_seconds;
     pl->stats->clean_seconds += r->clean_seconds;
-    pl->stats->pages++;
+    if (r->err.code != VB_ERR_INTERRUPTED)
+        pl->stats->pages++; /* abandoned pages were not OCR'd */
     pl->pages_done++;
     doc->pending--;
     pthread_cond_broadcast(&pl->changed);
@@ -225,7 +230,18 @@ static vb_status feed_document(pipeline *pl, vb_ingest *in, pipeline_doc *doc, v
             pthread_mutex_lock(&pl->lock);
             doc->pending++;
             pthread_mutex_unlock(&pl->lock);
-            vb_ocr_submit(pl->ocr, &page.pix, page.dpi, doc, i, NULL);
+            vb_error serr;
+            vb_error_clear(&serr);
+            if (vb_ocr_submit(pl->ocr, &page.pix, page.dpi, doc, i, &serr) != VB_OK) {
+                /* never delivered: the document must not wait for it */
+                vb_error_at(&serr, doc->path, 0, 0);
+                serr.page = i + 1;
+                pthread_mutex_lock(&pl->lock);
+                doc->pending--;
+                doc_page_failed(doc, &serr);
+                pl->pages_done++;
+                pthread_mutex_unlock(&pl->lock);
+            }
         }
         vb_page_clear(&page);
         report_progress(pl);
@@ -271,20 +287,36 @@ vb_status pipeline_run(const pipeline_opts *opts, char *const *paths, size_t n_p
         flush_ready(&pl);
         pthread_mutex_unlock(&pl.lock);
     }
-    if (stopping(&pl)) {
-        stats->interrupted = 1;
-        if (pl.ocr)
-            vb_ocr_cancel(pl.ocr);
-    }
-    /* Wait for the last pages, handing documents out as they complete. */
+    int cancelled = 0;
+    /* Wait for the last pages, handing documents out as they complete. A
+     * Ctrl-C here (every page queued, the queue long) must not wait for the
+     * whole queue: the wait wakes up now and then to look at the flag, and
+     * cancelling abandons the queued pages; the pages being recognised
+     * finish, and their documents are handed out if complete. */
     pthread_mutex_lock(&pl.lock);
     while (pl.next_out < pl.n_docs) {
+        if (!cancelled && stopping(&pl)) {
+            cancelled = 1;
+            stats->interrupted = 1;
+            pthread_mutex_unlock(&pl.lock);
+            if (pl.ocr)
+                vb_ocr_cancel(pl.ocr);
+            pthread_mutex_lock(&pl.lock);
+            continue;
+        }
         pipeline_doc *doc = pl.docs[pl.next_out];
         if (doc->submitted_all && doc->pending == 0) {
             flush_ready(&pl);
             continue;
         }
-        pthread_cond_wait(&pl.changed, &pl.lock);
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_nsec += 200 * 1000000L;
+        if (until.tv_nsec >= 1000000000L) {
+            until.tv_sec++;
+            until.tv_nsec -= 1000000000L;
+        }
+        pthread_cond_timedwait(&pl.changed, &pl.lock, &until);
         pthread_mutex_unlock(&pl.lock);
         report_progress(&pl);
         pthread_mutex_lock(&pl.lock);
