@@ -1217,7 +1217,7 @@ vb_status vb_archive_lookup(vb_archive *a, const char *sha256, vb_archive_state 
     struct existing ex;
     vb_status st = find_existing(a, sha256, &ex, err);
     if (st == VB_OK && ex.doc)
-        *state = ex.ok ? VB_ARCHIVE_STORED : VB_ARCHIVE_FAILED;
+        *state = !ex.ok ? VB_ARCHIVE_FAILED : ex.latest ? VB_ARCHIVE_STORED : VB_ARCHIVE_SUPERSEDED;
     existing_free(&ex);
     return st;
 }
@@ -1225,7 +1225,8 @@ vb_status vb_archive_lookup(vb_archive *a, const char *sha256, vb_archive_state 
 int vb_archive_has(vb_archive *a, const char *sha256)
 {
     vb_archive_state state;
-    return vb_archive_lookup(a, sha256, &state, NULL) == VB_OK && state == VB_ARCHIVE_STORED;
+    return vb_archive_lookup(a, sha256, &state, NULL) == VB_OK &&
+           (state == VB_ARCHIVE_STORED || state == VB_ARCHIVE_SUPERSEDED);
 }
 
 vb_status vb_archive_record_text(vb_archive *a, sqlite3_int64 doc, const char *record, char **json,

@@ -42,6 +42,16 @@ has out "in/hung-yen-kh-117-3.txt"
 [ "$(grep -c 'in/hung-yen-kh-117-3.txt' out)" = 1 ] || fail "both versions found: $(cat out)"
 archive_ok a.db
 
+# Changed back to the first content: that version is the latest again, and
+# search finds its text, not the edit's.
+sed -i '1s/^Sửa đổi lần một. //' in/hung-yen-kh-117-3.txt
+run 0 "$vanban" process in --db a.db
+summary 1 $n 0
+count_unique a.db $n
+run 0 "$vanban" search --db a.db "sua doi lan mot"
+[ "$(grep -c 'in/hung-yen-kh-117-3.txt' out)" = 0 ] || fail "the reverted edit is still searched: $(cat out)"
+archive_ok a.db
+
 [ "$(outcome a.db in/same-as-kh-117-2.txt)" = absent ] || fail "the copy is stored"
 
 # The same content under another name, later: the same document.
