@@ -6,6 +6,7 @@ int cmd_ocr(int argc, char **argv);
 int cmd_extract(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
 int cmd_process(int argc, char **argv);
+int cmd_normalize(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 
 #endif

@@ -21,6 +21,7 @@ typedef struct command {
 static const command commands[] = {
     {"ocr", cmd_ocr, 1, "OCR scans to UTF-8 text (pages separated by form feeds)"},
     {"extract", cmd_extract, 1, "one JSON record per input document (JSON Lines)"},
+    {"normalize", cmd_normalize, 0, "repair OCR'd text: encodings, NFC, diacritics (--explain)"},
     {"process", cmd_process, 1, "a batch of files and folders into the archive (resumable)"},
     {"search", cmd_search, 0, "full-text search of the archive, diacritics optional"},
     {"cites", cmd_cites, 0, "the documents that cite a given symbol"},
