@@ -148,6 +148,32 @@ static int cmp_fold(const void *a, const void *b)
     return x->id < y->id ? -1 : x->id > y->id;
 }
 
+/* Sorted distinct n-grams (order 2 or 3) of the stream as packed keys
+ * (w1 << 32 | w2 << 16 | w3; <s> before the start), with their counts. */
+static size_t count_ngrams(const uint32_t *stream, size_t ns, int order, uint64_t **keys_out,
+                           uint32_t **counts_out)
+{
+    uint64_t *k = xmalloc((ns + 1) * sizeof *k);
+    for (size_t i = 0; i < ns; i++) {
+        uint64_t w1 = i >= 2 ? stream[i - 2] : VB_LM_BOS, w2 = i >= 1 ? stream[i - 1] : VB_LM_BOS;
+        k[i] = (order == 3 ? w1 << 32 : 0) | w2 << 16 | stream[i];
+    }
+    qsort(k, ns, sizeof *k, cmp_u64);
+    uint32_t *c = xmalloc((ns + 1) * sizeof *c);
+    size_t n = 0;
+    for (size_t i = 0; i < ns; i++) {
+        if (n && k[n - 1] == k[i]) {
+            c[n - 1]++;
+        } else {
+            k[n] = k[i];
+            c[n++] = 1;
+        }
+    }
+    *keys_out = k;
+    *counts_out = c;
+    return n;
+}
+
 static int16_t quant(double lp)
 {
     double q = lp * VB_LM_QSCALE;
@@ -293,38 +319,10 @@ int main(int argc, char **argv)
     }
 
     /* trigram and bigram counts */
-    uint64_t *tk = xmalloc((ns + 1) * sizeof *tk);
-    size_t ntk = 0;
-    for (size_t i = 0; i < ns; i++) {
-        uint64_t w1 = i >= 2 ? stream[i - 2] : VB_LM_BOS, w2 = i >= 1 ? stream[i - 1] : VB_LM_BOS;
-        tk[ntk++] = w1 << 32 | w2 << 16 | stream[i];
-    }
-    qsort(tk, ntk, sizeof *tk, cmp_u64);
-    size_t n3 = 0;
-    uint32_t *c3 = xmalloc(ntk * sizeof *c3);
-    for (size_t i = 0; i < ntk; i++) {
-        if (n3 && tk[n3 - 1] == tk[i]) {
-            c3[n3 - 1]++;
-        } else {
-            tk[n3] = tk[i];
-            c3[n3++] = 1;
-        }
-    }
-    uint32_t *bk = xmalloc((ns + 1) * sizeof *bk);
-    size_t nbk = 0;
-    for (size_t i = 0; i < ns; i++)
-        bk[nbk++] = (i >= 1 ? stream[i - 1] : VB_LM_BOS) << 16 | stream[i];
-    qsort(bk, nbk, sizeof *bk, cmp_u32);
-    size_t n2 = 0;
-    uint32_t *c2 = xmalloc(nbk * sizeof *c2);
-    for (size_t i = 0; i < nbk; i++) {
-        if (n2 && bk[n2 - 1] == bk[i]) {
-            c2[n2 - 1]++;
-        } else {
-            bk[n2] = bk[i];
-            c2[n2++] = 1;
-        }
-    }
+    uint64_t *tk, *bk;
+    uint32_t *c3, *c2;
+    size_t n3 = count_ngrams(stream, ns, 3, &tk, &c3);
+    size_t n2 = count_ngrams(stream, ns, 2, &bk, &c2);
     free(stream);
     fprintf(stderr, "vb-build-lm: %u words, %zu bigrams, %zu trigrams (%.1f s)\n", V, n2, n3,
             vb_now() - t0);
@@ -369,10 +367,10 @@ int main(int argc, char **argv)
     /* bigram level */
     double *p2 = xmalloc(n2 * sizeof *p2);
     for (size_t j = 0; j < n2;) {
-        uint32_t a = bk[j] >> 16;
+        uint32_t a = (uint32_t)(bk[j] >> 16);
         size_t e = j;
         double tot = 0;
-        while (e < n2 && bk[e] >> 16 == a)
+        while (e < n2 && (uint32_t)(bk[e] >> 16) == a)
             tot += kn2[e++];
         double gamma = D2 * (double)(e - j) / tot;
         uni_bo[a] = (float)log(gamma);
@@ -433,7 +431,7 @@ int main(int argc, char **argv)
     uint32_t nb = 0, nt3 = 0;
     size_t it = 0;
     for (size_t j = 0; j < n2; j++) {
-        uint32_t a = bk[j] >> 16;
+        uint32_t a = (uint32_t)(bk[j] >> 16);
         /* skip trigrams of pruned contexts that sort before this one */
         while (it < n3 && (uint32_t)(tk[it] >> 16) < bk[j])
             it++;

@@ -187,32 +187,46 @@ void vb_lm_context(const vb_lm *lm, uint32_t w1, uint32_t w2, vb_lm_ctx *ctx)
     ctx->bo2 = lm->uni_bo[w2];
 }
 
-float vb_lm_score_ctx(const vb_lm *lm, const vb_lm_ctx *ctx, uint32_t w3)
+int vb_lm_trigram(const vb_lm *lm, const vb_lm_ctx *ctx, uint32_t w3, float *logp)
 {
     uint32_t lo = ctx->tri_lo, hi = ctx->tri_hi;
     while (lo < hi) {
         uint32_t mid = lo + (hi - lo) / 2;
         uint16_t v = lm->tri_w3[mid];
-        if (v == w3)
-            return lm->tri_p[mid] / VB_LM_QSCALE;
+        if (v == w3) {
+            *logp = lm->tri_p[mid] / VB_LM_QSCALE;
+            return 1;
+        }
         if (v < w3)
             lo = mid + 1;
         else
             hi = mid;
     }
-    lo = ctx->bi_lo;
-    hi = ctx->bi_hi;
+    return 0;
+}
+
+float vb_lm_bigram(const vb_lm *lm, const vb_lm_ctx *ctx, uint32_t w3)
+{
+    uint32_t lo = ctx->bi_lo, hi = ctx->bi_hi;
     while (lo < hi) {
         uint32_t mid = lo + (hi - lo) / 2;
         uint16_t v = lm->bi_w2[mid];
         if (v == w3)
-            return ctx->bo3 + lm->bi_p[mid] / VB_LM_QSCALE;
+            return lm->bi_p[mid] / VB_LM_QSCALE;
         if (v < w3)
             lo = mid + 1;
         else
             hi = mid;
     }
-    return ctx->bo3 + ctx->bo2 + lm->uni_p[w3];
+    return ctx->bo2 + lm->uni_p[w3];
+}
+
+float vb_lm_score_ctx(const vb_lm *lm, const vb_lm_ctx *ctx, uint32_t w3)
+{
+    float p;
+    if (vb_lm_trigram(lm, ctx, w3, &p))
+        return p;
+    return ctx->bo3 + vb_lm_bigram(lm, ctx, w3);
 }
 
 float vb_lm_score(const vb_lm *lm, uint32_t w1, uint32_t w2, uint32_t w3)

@@ -104,6 +104,12 @@ typedef struct vb_lm_ctx {
 } vb_lm_ctx;
 void vb_lm_context(const vb_lm *lm, uint32_t w1, uint32_t w2, vb_lm_ctx *ctx);
 float vb_lm_score_ctx(const vb_lm *lm, const vb_lm_ctx *ctx, uint32_t w3);
+/* The two halves of vb_lm_score_ctx, for callers that share the bigram half
+ * between contexts with the same w2: ln p(w3 | w1 w2) when the trigram is
+ * stored (returns 1), and the bigram back-off estimate ln p(w3 | w2), to
+ * which ctx->bo3 is added when it is not. */
+int vb_lm_trigram(const vb_lm *lm, const vb_lm_ctx *ctx, uint32_t w3, float *logp);
+float vb_lm_bigram(const vb_lm *lm, const vb_lm_ctx *ctx, uint32_t w3);
 
 /* ln p(w3 | w1 w2). */
 float vb_lm_score(const vb_lm *lm, uint32_t w1, uint32_t w2, uint32_t w3);

@@ -9,11 +9,14 @@
  */
 #include "vb_normalize.h"
 #include "vb_normalize_internal.h"
+#include "vb_syllable.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <unicode/ucnv.h>
 #include <unicode/uchar.h>
 #include <unicode/unorm2.h>
 #include <unicode/ustring.h>
@@ -235,6 +238,165 @@ size_t vb_text_from_fold(const vb_text *t, size_t fold_off)
     return t->fold_map[fold_off];
 }
 
+/* ---- legacy encodings ---- */
+
+#ifndef VANBAN_DATA_DIR
+#define VANBAN_DATA_DIR "."
+#endif
+
+static vb_status load_bytemap(vb_bytemap *m, const char *name, int must, vb_error *err)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/rules/normalize/%s.tsv", VANBAN_DATA_DIR, name);
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        if (!must)
+            return VB_OK;
+        vb_error_at(err, path, 0, 0);
+        return vb_error_set(err, VB_ERR_RULES, "cannot open the %s table", name);
+    }
+    for (int b = 0; b < 256; b++) {
+        m->cp[b][0] = (UChar)b;
+        m->n[b] = 1;
+    }
+    char line[128];
+    int lineno = 0;
+    vb_status st = VB_OK;
+    while (fgets(line, sizeof line, f)) {
+        lineno++;
+        if (line[0] == '#' || line[0] == '\n')
+            continue;
+        unsigned b, c1, c2;
+        int k = sscanf(line, "%x\t%x %x", &b, &c1, &c2);
+        if (k < 2 || b == 0 || b > 255 || c1 == 0 || c1 > 0xFFFF || (k == 3 && c2 > 0xFFFF)) {
+            vb_error_at(err, path, lineno, 1);
+            st = vb_error_set(err, VB_ERR_RULES, "expected BYTE<TAB>CODEPOINT[ CODEPOINT] in hex");
+            break;
+        }
+        m->cp[b][0] = (UChar)c1;
+        m->cp[b][1] = k == 3 ? (UChar)c2 : 0;
+        m->n[b] = (unsigned char)(k - 1);
+    }
+    fclose(f);
+    m->loaded = st == VB_OK;
+    return st;
+}
+
+/* u has room for 2 * len + 1 units. */
+static int32_t decode_bytemap(const vb_bytemap *m, const char *in, size_t len, UChar *u)
+{
+    int32_t o = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char b = (unsigned char)in[i];
+        for (int k = 0; k < m->n[b]; k++)
+            u[o++] = m->cp[b][k];
+    }
+    return o;
+}
+
+static int32_t decode_icu(const char *name, const char *in, size_t len, UChar *u,
+                          UErrorCode *ec)
+{
+    UConverter *cv = ucnv_open(name, ec);
+    int32_t n = 0;
+    /* single-byte code pages give one unit per byte: u has len + 1 */
+    if (U_SUCCESS(*ec) && ucnv_getMaxCharSize(cv) == 1)
+        n = ucnv_toUChars(cv, u, (int32_t)len + 1, in, (int32_t)len, ec);
+    else if (U_SUCCESS(*ec))
+        *ec = U_UNSUPPORTED_ERROR;
+    ucnv_close(cv);
+    return n;
+}
+
+/* How Vietnamese a decoding looks: accented words that are syllables count
+ * for it, words with other non-ASCII letters and stray symbols against. */
+static long vietnamese_score(const vb_normalize *nz, const UChar *u, int32_t n)
+{
+    UErrorCode ec = U_ZERO_ERROR;
+    UChar *c = malloc(((size_t)n * 2 + 16) * sizeof *c);
+    if (!c)
+        return 0;
+    int32_t cn = unorm2_normalize(nz->nfc, u, n, c, n * 2 + 16, &ec);
+    long sc = 0;
+    for (int32_t i = 0; U_SUCCESS(ec) && i < cn;) {
+        UChar32 ch;
+        int32_t a = i;
+        U16_NEXT(c, i, cn, ch);
+        if (!u_isalpha(ch)) {
+            if ((ch >= 0x80 && ch <= 0xBF) || ch == 0xD7 || ch == 0xF7)
+                sc--;
+            continue;
+        }
+        int high = ch >= 0x80;
+        while (i < cn) {
+            int32_t j = i;
+            U16_NEXT(c, j, cn, ch);
+            if (!u_isalpha(ch) && u_charType(ch) != U_NON_SPACING_MARK)
+                break;
+            high |= ch >= 0x80;
+            i = j;
+        }
+        if (!high)
+            continue;
+        char w[VB_SYL_MAX * 2];
+        int32_t wn = 0;
+        UErrorCode e2 = U_ZERO_ERROR;
+        u_strToUTF8(w, sizeof w, &wn, c + a, i - a, &e2);
+        vb_syl y;
+        if (U_SUCCESS(e2) && wn < (int32_t)sizeof w && vb_syl_parse(w, (size_t)wn, &y) &&
+            vb_syl_shape_ok(y.base))
+            sc++;
+        else
+            sc--;
+    }
+    free(c);
+    return sc;
+}
+
+/* Decode non-UTF-8 input into u (room for 2 * len + 1 units). */
+static vb_status decode_legacy(const vb_normalize *nz, const char *in, size_t len, UChar *u,
+                               int32_t *n16, vb_error *err)
+{
+    const char *name = nz->opts.legacy_encoding;
+    UErrorCode ec = U_ZERO_ERROR;
+    if (strcmp(name, "tcvn3") == 0) {
+        *n16 = decode_bytemap(&nz->tcvn3, in, len, u);
+        return VB_OK;
+    }
+    if (strcmp(name, "vni") == 0) {
+        *n16 = decode_bytemap(&nz->vni, in, len, u);
+        return VB_OK;
+    }
+    if (strcmp(name, "auto") != 0) {
+        *n16 = decode_icu(name, in, len, u, &ec);
+    } else {
+        /* the decoding that reads as the most Vietnamese syllables wins */
+        *n16 = decode_icu("windows-1258", in, len, u, &ec);
+        const vb_bytemap *maps[2] = {&nz->tcvn3, &nz->vni};
+        UChar *t = malloc((2 * len + 1) * sizeof *t);
+        if (!t)
+            return vb_error_set(err, VB_ERR_NOMEM, "out of memory decoding %zu bytes", len);
+        long best = U_SUCCESS(ec) ? vietnamese_score(nz, u, *n16) : -(long)len - 1;
+        for (int k = 0; k < 2; k++) {
+            if (!maps[k]->loaded)
+                continue;
+            int32_t tn = decode_bytemap(maps[k], in, len, t);
+            long sc = vietnamese_score(nz, t, tn);
+            if (sc > best) {
+                memcpy(u, t, (size_t)tn * sizeof *t);
+                *n16 = tn;
+                best = sc;
+                ec = U_ZERO_ERROR;
+            }
+        }
+        free(t);
+    }
+    if (U_FAILURE(ec))
+        return vb_error_set(err, VB_ERR_INPUT, "the text cannot be decoded as %s (%s)", name,
+                            u_errorName(ec));
+    return VB_OK;
+}
+
 /* ---- the stage ---- */
 
 vb_status vb_normalize_create(vb_normalize **out, const vb_normalize_opts *opts, vb_error *err)
@@ -251,6 +413,45 @@ vb_status vb_normalize_create(vb_normalize **out, const vb_normalize_opts *opts,
         free(nz);
         return vb_error_set(err, VB_ERR_INTERNAL, "ICU NFC: %s", u_errorName(ec));
     }
+    /* Mojibake repair maps text back to the Windows-1252 bytes it was decoded
+     * from; ICU knows what bytes 0x80..0x9F decode to. */
+    UConverter *cv = ucnv_open("windows-1252", &ec);
+    if (U_SUCCESS(ec)) {
+        ucnv_setToUCallBack(cv, UCNV_TO_U_CALLBACK_STOP, NULL, NULL, NULL, &ec);
+        for (int b = 0; b < 32; b++) {
+            char byte = (char)(0x80 + b);
+            UChar out[4];
+            UErrorCode e2 = U_ZERO_ERROR;
+            ucnv_reset(cv);
+            int32_t n = ucnv_toUChars(cv, out, 4, &byte, 1, &e2);
+            nz->cp1252_c1[b] = U_SUCCESS(e2) && n == 1 ? out[0] : (UChar)(0x80 + b);
+        }
+        ucnv_close(cv);
+    }
+    ec = U_ZERO_ERROR;
+    const char *enc = nz->opts.legacy_encoding;
+    if (enc && (strcmp(enc, "auto") == 0 || strcmp(enc, "tcvn3") == 0 ||
+                strcmp(enc, "vni") == 0)) {
+        int is_auto = strcmp(enc, "auto") == 0;
+        vb_status tst = VB_OK;
+        if (is_auto || strcmp(enc, "tcvn3") == 0)
+            tst = load_bytemap(&nz->tcvn3, "tcvn3", !is_auto, err);
+        if (tst == VB_OK && (is_auto || strcmp(enc, "vni") == 0))
+            tst = load_bytemap(&nz->vni, "vni", !is_auto, err);
+        if (tst != VB_OK) {
+            free(nz);
+            return tst;
+        }
+    } else if (enc && *enc) {
+        cv = ucnv_open(nz->opts.legacy_encoding, &ec);
+        ucnv_close(cv);
+        if (U_FAILURE(ec)) {
+            vb_error_set(err, VB_ERR_USAGE, "unknown encoding \"%s\" (%s)",
+                         nz->opts.legacy_encoding, u_errorName(ec));
+            free(nz);
+            return VB_ERR_USAGE;
+        }
+    }
     vb_status st = vb_restore_setup(nz, err);
     if (st != VB_OK) {
         vb_normalize_destroy(&nz);
@@ -260,26 +461,90 @@ vb_status vb_normalize_create(vb_normalize **out, const vb_normalize_opts *opts,
     return VB_OK;
 }
 
-/* UTF-8 → clean-up → NFC → UTF-8 in `clean`. */
-static vb_status clean_and_nfc(const vb_normalize *nz, const char *in, size_t len, vb_buf *clean,
-                               vb_error *err)
+/* The Windows-1252 byte that decodes to c, or -1. */
+static int cp1252_byte(const vb_normalize *nz, UChar c)
+{
+    if (c < 0x80 || (c >= 0xA0 && c <= 0xFF))
+        return c;
+    for (int b = 0; b < 32; b++)
+        if (nz->cp1252_c1[b] == c)
+            return 0x80 + b;
+    return -1;
+}
+
+/* Lines that are UTF-8 read as Windows-1252 ("Cá»™ng") go back to what they
+ * were: the line maps to 1252 bytes, those bytes are valid UTF-8 and hold at
+ * least one multi-byte character. Rewrites u in place; returns the new length. */
+static int32_t repair_mojibake(const vb_normalize *nz, UChar *u, int32_t n)
+{
+    char bytes[4096];
+    int32_t o = 0;
+    for (int32_t a = 0; a < n;) {
+        int32_t e = a;
+        while (e < n && u[e] != '\n')
+            e++;
+        int32_t k = 0, high = 0;
+        int ok = e - a < (int32_t)sizeof bytes;
+        for (int32_t i = a; ok && i < e; i++) {
+            int b = cp1252_byte(nz, u[i]);
+            if (b < 0)
+                ok = 0;
+            else {
+                bytes[k++] = (char)b;
+                high += b >= 0x80;
+            }
+        }
+        int32_t got = 0;
+        UErrorCode ec = U_ZERO_ERROR;
+        if (ok && high >= 2 && vb_utf8_valid(bytes, (size_t)k)) {
+            /* UTF-8 needs no more UTF-16 units than bytes: fits in [o, e) */
+            u_strFromUTF8(u + o, k, &got, bytes, k, &ec);
+            ok = U_SUCCESS(ec);
+        } else {
+            ok = 0;
+        }
+        if (!ok) {
+            memmove(u + o, u + a, (size_t)(e - a) * sizeof *u);
+            got = e - a;
+        }
+        o += got;
+        if (e < n)
+            u[o++] = '\n';
+        a = e + 1;
+    }
+    return o;
+}
+
+/* Decode `in` (UTF-8, or the legacy encoding when utf8 is 0) → mojibake
+ * repair → clean-up → NFC → UTF-8 in `clean`. */
+static vb_status clean_and_nfc(const vb_normalize *nz, const char *in, size_t len, int utf8,
+                               vb_buf *clean, vb_error *err)
 {
     if (len >= INT32_MAX / 2)
         return vb_error_set(err, VB_ERR_LIMIT, "the text is too large (%zu bytes)", len);
     vb_status st = VB_ERR_NOMEM;
     UErrorCode ec = U_ZERO_ERROR;
     int32_t n16 = 0;
-    /* UTF-16 never needs more units than UTF-8 has bytes. */
-    UChar *u = malloc(((size_t)len + 1) * sizeof *u);
-    UChar *c = malloc(((size_t)len + 1) * sizeof *c);
+    /* UTF-16 never needs more units than UTF-8 has bytes; a legacy byte
+     * decodes to at most two. */
+    size_t ucap = utf8 ? (size_t)len + 1 : 2 * (size_t)len + 1;
+    UChar *u = malloc(ucap * sizeof *u);
+    UChar *c = malloc(ucap * sizeof *c);
     UChar *nfc = NULL;
     if (!u || !c)
         goto done;
-    u_strFromUTF8(u, (int32_t)len + 1, &n16, in, (int32_t)len, &ec);
-    if (U_FAILURE(ec)) {
-        st = vb_error_set(err, VB_ERR_INPUT, "the text is not valid UTF-8 (%s)", u_errorName(ec));
+    if (utf8) {
+        u_strFromUTF8(u, (int32_t)len + 1, &n16, in, (int32_t)len, &ec);
+        if (U_FAILURE(ec)) {
+            st = vb_error_set(err, VB_ERR_INPUT, "the text is not valid UTF-8 (%s)",
+                              u_errorName(ec));
+            goto done;
+        }
+    } else if ((st = decode_legacy(nz, in, len, u, &n16, err)) != VB_OK) {
         goto done;
     }
+    if (nz->opts.mojibake >= 0)
+        n16 = repair_mojibake(nz, u, n16);
     int32_t nc = clean_utf16(u, n16, c);
     int32_t cap = nc + 16;
     for (int attempt = 0; attempt < 2; attempt++) {
@@ -341,10 +606,11 @@ vb_status vb_normalize_explain(vb_normalize *nz, const char *in, size_t len, vb_
         return vb_error_set(err, VB_ERR_USAGE, "vb_normalize_run: NULL argument");
     if (!in)
         in = "";
-    if (!vb_utf8_valid(in, len))
+    int utf8 = vb_utf8_valid(in, len);
+    if (!utf8 && !(nz->opts.legacy_encoding && *nz->opts.legacy_encoding))
         return vb_error_set(err, VB_ERR_INPUT, "the text is not valid UTF-8");
     vb_buf clean = {0}, fold = {0};
-    vb_status st = clean_and_nfc(nz, in, len, &clean, err);
+    vb_status st = clean_and_nfc(nz, in, len, utf8, &clean, err);
     if (st == VB_OK && clean.data == NULL && vb_buf_reserve(&clean, 0) != VB_OK)
         st = vb_error_set(err, VB_ERR_NOMEM, "out of memory");
     if (st == VB_OK)

@@ -8,15 +8,23 @@
  * the normalised text it came from, so a match found in the fold key can be
  * reported in the text.
  *
- * Clean-up, in this order: UTF-8 check (invalid input is VB_ERR_INPUT);
- * CRLF and CR become LF (so do VT, NEL, U+2028, U+2029); tabs, NBSP and every
+ * Clean-up, in this order: UTF-8 check (invalid input is VB_ERR_INPUT unless
+ * opts.legacy_encoding says how to decode it); mojibake repair (UTF-8 read as
+ * Windows-1252); CRLF and CR become LF (so do VT, NEL, U+2028, U+2029); tabs, NBSP and every
  * other Unicode space become one space and runs of spaces collapse; spaces at
  * the end of a line go; at most one blank line in a row; no whitespace around
  * a form feed '\f' (the page separator, kept) nor at the start or end of the
  * text; control and format characters (zero-width space/joiners, soft hyphen,
  * BOM, bidi marks) are removed; U+2010..U+2015 and U+2212 become '-' (curly
- * quotes stay); then ICU NFC. With a model, diacritics are then restored and
- * OCR errors repaired (see vb_normalize_opts).
+ * quotes stay); then ICU NFC.
+ *
+ * Then, when the language model is there (models/vi-syllable.lm; by default
+ * restoration is on whenever the file exists), diacritics are restored and OCR
+ * errors repaired: "Pjc 1ap - Tw do" → "Độc lập - Tự do", "S6: 36 /KH-UBND" →
+ * "Số: 36/KH-UBND", "NĐ- CP" → "NĐ-CP", "quý 11/2026" → "quý II/2026". Text
+ * that is already good Vietnamese is left alone (held-out corpus text: under
+ * 0.03% of syllables change). Symbols, numbers and acronyms pass through.
+ * src/normalize/README.md has the design and the measurements.
  *
  * Thread-safety: a vb_normalize handle is read-only after create and may be
  * shared by threads. vb_text is owned by the caller (vb_text_free).
@@ -45,12 +53,23 @@ typedef struct vb_normalize_opts {
      * 1 = on (a missing model is an error), -1 = off (clean-up and NFC only). */
     int restore;
     const char *model_path;      /* NULL = VANBAN_DATA_DIR/models/vi-syllable.lm */
-    const char *confusions_path; /* NULL = VANBAN_DATA_DIR/rules/normalize/confusions.tsv */
+    /* NULL = VANBAN_DATA_DIR/rules/normalize/confusions.tsv and, after it,
+     * confusions-learned.tsv beside it; a path = that one file only. */
+    const char *confusions_path;
     vb_tone_style tone_style;    /* 0 = keep */
-    /* How much better (natural-log probability of the sentence) a changed
-     * syllable must make the text before a syllable that is already valid
-     * accented Vietnamese is replaced. 0 = default (see vb_restore.c). */
+    /* In text that is mostly good Vietnamese: how much more probable (in
+     * natural-log units of the language model) the text must become before a
+     * valid accented syllable is replaced. 0 = default, 9. */
     double keep_margin;
+    /* Input that is not UTF-8: NULL or "" = an input error (VB_ERR_INPUT);
+     * "auto" = decode it as Windows-1258, TCVN3 (.VnTime fonts) or VNI,
+     * whichever reads as the most Vietnamese syllables; "tcvn3", "vni" = that
+     * one (byte tables rules/normalize/{tcvn3,vni}.tsv); any other name = that
+     * ICU converter (single-byte ones only). */
+    const char *legacy_encoding;
+    /* Repair, line by line, UTF-8 that was once read as Windows-1252
+     * ("Cá»™ng hÃ²a" → "Cộng hòa"): 0 = on, -1 = off. */
+    int mojibake;
 } vb_normalize_opts;
 
 typedef struct vb_text {
@@ -65,7 +84,8 @@ typedef struct vb_text {
 vb_status vb_normalize_create(vb_normalize **out, const vb_normalize_opts *opts, vb_error *err);
 
 /* Normalise `len` bytes of UTF-8 `in` into `out` (which the caller frees with
- * vb_text_free). Invalid UTF-8 is an input error. */
+ * vb_text_free). Invalid UTF-8 is an input error unless opts.legacy_encoding
+ * is set. */
 vb_status vb_normalize_run(vb_normalize *nz, const char *in, size_t len, vb_text *out,
                            vb_error *err);
 

@@ -161,7 +161,10 @@ static char *degrade(const char *t, size_t len, const vb_tok *tok, size_t nt,
     return vb_buf_steal(&b, NULL);
 }
 
-static size_t strip_fn(const char *s, size_t n, char *o, size_t c) { return strip_word(s, n, o, c); }
+static size_t strip_fn(const char *s, size_t n, char *o, size_t c)
+{
+    return strip_word(s, n, o, c);
+}
 
 static int is_syllable(const char *s, size_t n)
 {

@@ -7,14 +7,25 @@
 
 #include "vb_normalize.h"
 
+#include <unicode/umachine.h>
 #include <unicode/unorm2.h>
 
 typedef struct vb_restorer vb_restorer;
+
+/* A legacy single-byte encoding ICU lacks: what each byte decodes to (one or
+ * two UTF-16 units: a letter, or combining marks for the letter before). */
+typedef struct vb_bytemap {
+    UChar cp[256][2];
+    unsigned char n[256];
+    int loaded;
+} vb_bytemap;
 
 struct vb_normalize {
     vb_normalize_opts opts;
     const UNormalizer2 *nfc;
     vb_restorer *restorer; /* NULL when restoration is off */
+    UChar cp1252_c1[32];   /* what Windows-1252 bytes 0x80..0x9F decode to (ICU) */
+    vb_bytemap tcvn3, vni; /* rules/normalize/{tcvn3,vni}.tsv, when asked for */
 };
 
 /* Fold `len` bytes of valid UTF-8 onto the end of `fold`; with map_out, a

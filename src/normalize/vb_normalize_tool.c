@@ -3,7 +3,8 @@
  * vb-normalize-tool: the normalize stage on its own, for scripts and for
  * development until `vanban normalize` exists.
  *
- *   vb-normalize-tool [-x] [-r on|off] [-t old|new|keep] [-m MODEL] [-c CONFUSIONS] [FILE|-]
+ *   vb-normalize-tool [-x] [-r on|off] [-t old|new|keep] [-m MODEL] [-c CONFUSIONS]
+ *                     [-e auto|ENCODING] [FILE|-]
  *
  * Writes the normalised text to stdout; with -x, one JSON line per change
  * instead ({"offset":..,"before":..,"after":..,"score":..,"why":..}).
@@ -34,7 +35,7 @@ int main(int argc, char **argv)
 {
     vb_normalize_opts o = {0};
     int explain = 0, opt;
-    while ((opt = getopt(argc, argv, "xr:t:m:c:")) != -1) {
+    while ((opt = getopt(argc, argv, "xr:t:m:c:e:")) != -1) {
         switch (opt) {
         case 'x': explain = 1; break;
         case 'r': o.restore = strcmp(optarg, "off") == 0 ? -1 : 1; break;
@@ -45,9 +46,10 @@ int main(int argc, char **argv)
             break;
         case 'm': o.model_path = optarg; break;
         case 'c': o.confusions_path = optarg; break;
+        case 'e': o.legacy_encoding = optarg; break;
         default:
             fprintf(stderr, "usage: vb-normalize-tool [-x] [-r on|off] [-t old|new|keep] "
-                            "[-m MODEL] [-c CONFUSIONS] [FILE|-]\n");
+                            "[-m MODEL] [-c CONFUSIONS] [-e auto|ENCODING] [FILE|-]\n");
             return 1;
         }
     }

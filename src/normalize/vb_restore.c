@@ -25,6 +25,7 @@
 #include "vb_syllable.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,8 +46,11 @@
 #define UNK_KEEP_CLEAN 4.0f
 #define BEAM 6
 #define MAX_CANDS 40
-#define MAX_REWRITE_STATES 400
+#define MAX_DECODE 16
+#define MAX_REWRITE_STATES 256
+#define MAX_CHANNEL_COST 9.0f
 #define CHUNK 2048
+#define SEGMENT (256 * 1024)
 
 enum { W_ANY, W_START, W_END, W_WORD };
 enum { MODE_CLEAN, MODE_STRIPPED, MODE_NOISY };
@@ -421,8 +425,17 @@ static void cset_add(cset *s, uint32_t id, float cost, int rewritten)
                 s->c[k] = (cand){id, cost, rewritten};
             return;
         }
-    if (s->n < MAX_CANDS)
+    if (s->n < MAX_CANDS) {
         s->c[s->n++] = (cand){id, cost, rewritten};
+        return;
+    }
+    /* full: the dearest (never slot 0, the token itself) makes room */
+    int worst = 1;
+    for (int k = 2; k < s->n; k++)
+        if (s->c[k].cost > s->c[worst].cost)
+            worst = k;
+    if (cost < s->c[worst].cost)
+        s->c[worst] = (cand){id, cost, rewritten};
 }
 
 static void add_fold(const vb_lm *lm, cset *s, const char *fold, size_t n, float cost,
@@ -434,30 +447,35 @@ static void add_fold(const vb_lm *lm, cset *s, const char *fold, size_t n, float
         cset_add(s, c[j], cost, rewritten);
 }
 
-static void rewrites(const vb_restorer *r, cset *s, const char *f, size_t n, int depth,
-                     float cost, int *budget, int top);
-
-static void apply_rewrite(const vb_restorer *r, cset *s, const char *f, size_t n, size_t p,
-                          const rewrite *x, int depth, float cost, int *budget)
-{
+/* A string some rewrites away from a token's fold key. */
+typedef struct rstate {
     char g[VB_SYL_MAX];
+    size_t n;
+    float cost;
+} rstate;
+
+static int push_state(rstate *out, int k, int max, const char *f, size_t n, size_t p,
+                      const rewrite *x, float cost)
+{
     size_t gn = p + x->tlen + (n - p - x->flen);
-    if (gn == 0 || gn >= sizeof g || --*budget <= 0)
-        return;
-    memcpy(g, f, p);
-    memcpy(g + p, x->to, x->tlen);
-    memcpy(g + p + x->tlen, f + p + x->flen, n - p - x->flen);
-    g[gn] = '\0';
-    add_fold(&r->lm, s, g, gn, cost + x->cost, 1);
-    if (depth > 1)
-        rewrites(r, s, g, gn, depth - 1, cost + x->cost, budget, 0);
+    if (k >= max || gn == 0 || gn >= VB_SYL_MAX || cost + x->cost > MAX_CHANNEL_COST)
+        return k;
+    rstate *st = &out[k];
+    memcpy(st->g, f, p);
+    memcpy(st->g + p, x->to, x->tlen);
+    memcpy(st->g + p + x->tlen, f + p + x->flen, n - p - x->flen);
+    st->g[gn] = '\0';
+    st->n = gn;
+    st->cost = cost + x->cost;
+    return k + 1;
 }
 
-static void rewrites(const vb_restorer *r, cset *s, const char *f, size_t n, int depth,
-                     float cost, int *budget, int top)
+/* Every string one rewrite away from f (whole-word rules only when top). */
+static int expand(const vb_restorer *r, const char *f, size_t n, float cost, int top,
+                  rstate *out, int max)
 {
+    int k = 0;
     if (top && r->nword) {
-        /* whole-word rewrites: binary search for the first rule with from == f */
         size_t lo = 0, hi = r->nword;
         while (lo < hi) {
             size_t mid = (lo + hi) / 2;
@@ -468,19 +486,70 @@ static void rewrites(const vb_restorer *r, cset *s, const char *f, size_t n, int
                 hi = mid;
         }
         for (; lo < r->nword && r->rw[lo].flen == n && memcmp(r->rw[lo].from, f, n) == 0; lo++)
-            apply_rewrite(r, s, f, n, 0, &r->rw[lo], depth, cost, budget);
+            k = push_state(out, k, max, f, n, 0, &r->rw[lo], cost);
     }
-    for (size_t p = 0; p < n && *budget > 0; p++) {
+    for (size_t p = 0; p < n; p++) {
         unsigned char b = (unsigned char)f[p];
-        for (uint32_t k = r->sub_lo[b]; k < r->sub_hi[b] && *budget > 0; k++) {
-            const rewrite *x = &r->rw[k];
+        for (uint32_t i = r->sub_lo[b]; i < r->sub_hi[b]; i++) {
+            const rewrite *x = &r->rw[i];
             if (p + x->flen > n || memcmp(f + p, x->from, x->flen) != 0)
                 continue;
             if ((x->where == W_START && p != 0) || (x->where == W_END && p + x->flen != n))
                 continue;
-            apply_rewrite(r, s, f, n, p, x, depth, cost, budget);
+            k = push_state(out, k, max, f, n, p, x, cost);
         }
     }
+    return k;
+}
+
+static int cmp_rstate(const void *a, const void *b)
+{
+    float x = ((const rstate *)a)->cost, y = ((const rstate *)b)->cost;
+    return x < y ? -1 : x > y;
+}
+
+/* Candidates one rewrite away, then (depth 2) one more from the cheapest of
+ * those, breadth first so that no single rewrite is crowded out. */
+static void rewrites(const vb_restorer *r, cset *s, const char *f, size_t n, int depth,
+                     float cost)
+{
+    rstate one[MAX_REWRITE_STATES], two[MAX_REWRITE_STATES];
+    int n1 = expand(r, f, n, cost, 1, one, MAX_REWRITE_STATES);
+    for (int i = 0; i < n1; i++)
+        add_fold(&r->lm, s, one[i].g, one[i].n, one[i].cost, 1);
+    if (depth < 2)
+        return;
+    qsort(one, (size_t)n1, sizeof *one, cmp_rstate);
+    int budget = MAX_REWRITE_STATES;
+    for (int i = 0; i < n1 && budget > 0; i++) {
+        int n2 = expand(r, one[i].g, one[i].n, one[i].cost, 0, two,
+                        budget < MAX_REWRITE_STATES ? budget : MAX_REWRITE_STATES);
+        for (int j = 0; j < n2; j++)
+            add_fold(&r->lm, s, two[j].g, two[j].n, two[j].cost, 1);
+        budget -= n2;
+    }
+}
+
+/* Keep the MAX_DECODE best candidates by channel cost plus unigram cost: the
+ * decoder's work grows with their number, and the tail never wins. */
+static void prune(const vb_lm *lm, cset *s)
+{
+    if (s->n <= MAX_DECODE)
+        return;
+    float key[MAX_CANDS];
+    for (int k = 0; k < s->n; k++)
+        key[k] = s->c[k].cost - lm->uni_p[s->c[k].id];
+    for (int k = 1; k < MAX_DECODE; k++) /* the token itself (slot 0) always stays */
+        for (int j = k + 1; j < s->n; j++)
+            if (key[j] < key[k]) {
+                cand t = s->c[k];
+                s->c[k] = s->c[j];
+                s->c[j] = t;
+                float f = key[k];
+                key[k] = key[j];
+                key[j] = f;
+            }
+    s->n = MAX_DECODE;
 }
 
 static vb_status token_cands(work *w, tinfo *x)
@@ -514,10 +583,9 @@ static vb_status token_cands(work *w, tinfo *x)
     /* single letters outside noisy text are labels: điểm a, b, đ khoản 1 */
     if (w->mode != MODE_NOISY && x->nletters == 1)
         depth = 0;
-    if (depth && r->nrw) {
-        int budget = MAX_REWRITE_STATES;
-        rewrites(r, &s, x->fold, fl, depth, same > 0 ? same : 0, &budget, 1);
-    }
+    if (depth && r->nrw)
+        rewrites(r, &s, x->fold, fl, depth, same > 0 ? same : 0);
+    prune(&r->lm, &s);
     x->done = 1;
     x->k0 = (uint32_t)w->ncands;
     x->kn = 0;
@@ -585,40 +653,61 @@ static void decode(const work *w, size_t a, size_t b, uint32_t *w1, uint32_t *w2
         hyp *col = cols + (i - a) * BEAM;
         int nt = 0;
         uint32_t nc = x->nc ? x->nc : 1;
+        /* Hypotheses that share their last word lead to the same states:
+         * slot (group of h, candidate) holds the best of them, no search. */
+        int group[BEAM], ngroup = 0;
+        for (int h = 0; h < nprev; h++) {
+            const hyp *p = prev ? &prev[h] : &start;
+            int g;
+            for (g = 0; g < h; g++)
+                if ((prev ? prev[g].w2 : start.w2) == p->w2)
+                    break;
+            group[h] = g < h ? group[g] : ngroup++;
+        }
+        for (int k = 0; k < ngroup * (int)nc; k++)
+            tmp[k].score = -INFINITY;
+        /* the bigram half of each score depends on w2 only: once per group */
+        float bi[BEAM][MAX_CANDS];
+        int bi_done[BEAM] = {0};
         for (int h = 0; h < nprev; h++) {
             const hyp *p = prev ? &prev[h] : &start;
             vb_lm_ctx ctx;
             vb_lm_context(lm, p->w1, p->w2, &ctx);
+            int g = group[h];
+            if (!bi_done[g]) {
+                for (uint32_t c = 0; c < nc; c++)
+                    bi[g][c] = vb_lm_bigram(lm, &ctx, x->nc ? w->cands[x->c0 + c].id : x->id);
+                bi_done[g] = 1;
+            }
+            hyp *row = tmp + g * (int)nc;
             for (uint32_t c = 0; c < nc; c++) {
                 uint32_t id = x->nc ? w->cands[x->c0 + c].id : x->id;
                 float cost = x->nc ? w->cands[x->c0 + c].cost : 0;
-                float s = p->score + vb_lm_score_ctx(lm, &ctx, id) - cost;
-                int k;
-                for (k = 0; k < nt; k++)
-                    if (tmp[k].w1 == p->w2 && tmp[k].w2 == id)
-                        break;
-                if (k < nt) {
-                    if (s > tmp[k].score)
-                        tmp[k] = (hyp){s, p->w2, id, (uint32_t)h, c};
-                } else {
-                    tmp[nt++] = (hyp){s, p->w2, id, (uint32_t)h, c};
-                }
+                float lp;
+                if (!vb_lm_trigram(lm, &ctx, id, &lp))
+                    lp = ctx.bo3 + bi[g][c];
+                float s = p->score + lp - cost;
+                if (s > row[c].score)
+                    row[c] = (hyp){s, p->w2, id, (uint32_t)h, c};
             }
         }
-        if (nt > BEAM) {
-            /* keep the BEAM best: selection, BEAM is small */
-            for (int k = 0; k < BEAM; k++) {
-                int best = k;
-                for (int j = k + 1; j < nt; j++)
-                    if (tmp[j].score > tmp[best].score)
-                        best = j;
-                hyp t = tmp[k];
-                tmp[k] = tmp[best];
-                tmp[best] = t;
+        nt = ngroup * (int)nc;
+        /* keep the BEAM best, in order: one pass with insertion */
+        int top[BEAM], ntop = 0;
+        for (int k = 0; k < nt; k++) {
+            float sc = tmp[k].score;
+            if (ntop == BEAM && sc <= tmp[top[BEAM - 1]].score)
+                continue;
+            int j = ntop < BEAM ? ntop++ : BEAM - 1;
+            while (j > 0 && tmp[top[j - 1]].score < sc) {
+                top[j] = top[j - 1];
+                j--;
             }
-            nt = BEAM;
+            top[j] = k;
         }
-        memcpy(col, tmp, (size_t)nt * sizeof *tmp);
+        for (int k = 0; k < ntop; k++)
+            col[k] = tmp[top[k]];
+        nt = ntop;
         prev = col;
         nprev = nt;
     }
@@ -655,8 +744,12 @@ static vb_status add_change(vb_change **ch, size_t *n, size_t *cap, size_t off, 
     memset(c, 0, sizeof *c);
     c->offset = off;
     c->in_offset = in_off;
-    snprintf(c->before, sizeof c->before, "%.*s", (int)(blen < 63 ? blen : 63), before);
-    snprintf(c->after, sizeof c->after, "%.*s", (int)(alen < 63 ? alen : 63), after);
+    /* cut long tokens at a character boundary, so the record stays UTF-8 */
+    int32_t bl = blen < 63 ? (int32_t)blen : 63, al = alen < 63 ? (int32_t)alen : 63;
+    U8_TRUNCATE_IF_INCOMPLETE(before, 0, bl);
+    U8_TRUNCATE_IF_INCOMPLETE(after, 0, al);
+    snprintf(c->before, sizeof c->before, "%.*s", (int)bl, before);
+    snprintf(c->after, sizeof c->after, "%.*s", (int)al, after);
     c->score = score;
     c->why = why;
     return VB_OK;
@@ -748,20 +841,18 @@ static int join_symbol(const work *w, size_t i)
     return 0;
 }
 
-vb_status vb_restore_text(const vb_normalize *nz, vb_buf *text, vb_change **changes,
-                          size_t *n_changes, vb_error *err)
+/* Restore the segment [seg, seg + len) of the text (which starts at byte
+ * `base` of the whole), appending the result to `out`. */
+static vb_status restore_segment(const vb_restorer *r, const char *seg, size_t base, size_t len,
+                                 vb_buf *out, vb_change **changes, size_t *n_changes,
+                                 size_t *ccap)
 {
-    const vb_restorer *r = nz->restorer;
-    if (!r || text->len == 0)
-        return VB_OK;
     work w = {0};
     w.r = r;
-    w.text = text->data;
-    vb_status st = vb_tokenize(text->data, text->len, &w.tok, &w.nt);
+    w.text = seg;
+    vb_status st = vb_tokenize(seg, len, &w.tok, &w.nt);
     uint32_t *choice = NULL, *ids = NULL;
     hyp *cols = NULL, *tmp = NULL;
-    vb_buf out = {0};
-    size_t ccap = n_changes ? *n_changes : 0;
     if (st != VB_OK)
         goto done;
     st = VB_ERR_NOMEM;
@@ -798,14 +889,12 @@ vb_status vb_restore_text(const vb_normalize *nz, vb_buf *text, vb_change **chan
         goto done;
     for (size_t i = 0; i < w.nt; i++)
         ids[i] = w.ti[i].nc ? w.cands[w.ti[i].c0 + choice[i]].id : w.ti[i].id;
-    if (vb_buf_reserve(&out, text->len + text->len / 4) != VB_OK)
-        goto done;
     size_t pos = 0;
     const vb_lm *lm = &r->lm;
     for (size_t i = 0; i < w.nt; i++) {
         const vb_tok *t = &w.tok[i];
         const tinfo *x = &w.ti[i];
-        const char *src = text->data + t->off;
+        const char *src = seg + t->off;
         char rep[VB_SYL_MAX * 2];
         size_t rn = 0;
         const char *why = NULL;
@@ -833,34 +922,28 @@ vb_status vb_restore_text(const vb_normalize *nz, vb_buf *text, vb_change **chan
         }
         if (join_symbol(&w, i)) {
             size_t a = w.tok[i - 1].off + w.tok[i - 1].len;
-            if (vb_buf_append(&out, text->data + pos, a - pos) != VB_OK)
+            if (vb_buf_append(out, seg + pos, a - pos) != VB_OK)
                 goto done;
-            if (changes && add_change(changes, n_changes, &ccap, out.len, a, text->data + a,
+            if (changes && add_change(changes, n_changes, ccap, out->len, base + a, seg + a,
                                       t->off - a, "", 0, 0, "rule") != VB_OK)
                 goto done;
             pos = t->off;
         }
         if (!rn || (rn == t->len && memcmp(rep, src, rn) == 0))
             continue;
-        if (vb_buf_append(&out, text->data + pos, t->off - pos) != VB_OK)
+        if (vb_buf_append(out, seg + pos, t->off - pos) != VB_OK)
             goto done;
-        if (changes && add_change(changes, n_changes, &ccap, out.len, t->off, src, t->len, rep,
-                                  rn, score, why) != VB_OK)
+        if (changes && add_change(changes, n_changes, ccap, out->len, base + t->off, src, t->len,
+                                  rep, rn, score, why) != VB_OK)
             goto done;
-        if (vb_buf_append(&out, rep, rn) != VB_OK)
+        if (vb_buf_append(out, rep, rn) != VB_OK)
             goto done;
         pos = t->off + t->len;
     }
-    if (vb_buf_append(&out, text->data + pos, text->len - pos) != VB_OK)
+    if (vb_buf_append(out, seg + pos, len - pos) != VB_OK)
         goto done;
-    vb_buf_free(text);
-    *text = out;
-    out = (vb_buf){0};
     st = VB_OK;
 done:
-    if (st == VB_ERR_NOMEM)
-        vb_error_set(err, st, "out of memory restoring diacritics");
-    vb_buf_free(&out);
     free(w.tok);
     free(w.ti);
     free(w.cands);
@@ -869,4 +952,37 @@ done:
     free(cols);
     free(tmp);
     return st;
+}
+
+vb_status vb_restore_text(const vb_normalize *nz, vb_buf *text, vb_change **changes,
+                          size_t *n_changes, vb_error *err)
+{
+    const vb_restorer *r = nz->restorer;
+    if (!r || text->len == 0)
+        return VB_OK;
+    /* Segments of about SEGMENT bytes, cut after a line break, bound the
+     * memory per call; each picks its own mode (clean, stripped, noisy). */
+    vb_buf out = {0};
+    size_t ccap = 0;
+    vb_status st = vb_buf_reserve(&out, text->len + text->len / 4);
+    for (size_t s = 0; st == VB_OK && s < text->len;) {
+        size_t e = s + SEGMENT;
+        if (e >= text->len) {
+            e = text->len;
+        } else {
+            while (e < text->len && text->data[e] != '\n' && text->data[e] != '\f')
+                e++;
+            if (e < text->len)
+                e++;
+        }
+        st = restore_segment(r, text->data + s, s, e - s, &out, changes, n_changes, &ccap);
+        s = e;
+    }
+    if (st != VB_OK) {
+        vb_buf_free(&out);
+        return vb_error_set(err, VB_ERR_NOMEM, "out of memory restoring diacritics");
+    }
+    vb_buf_free(text);
+    *text = out;
+    return VB_OK;
 }

@@ -83,7 +83,8 @@ vb_status vb_tokenize(const char *str, size_t n, vb_tok **toks, size_t *ntok)
             space = 1;
             continue;
         }
-        /* a colon splits a chunk: "S6:354", "Số:117/KH-UBND" */
+        /* a colon before a digit splits a chunk: "S6:354", "Số:117/KH-UBND"
+         * (not "Thu:c", an OCR speck inside a word) */
         if (ch == ':') {
             if (push_tok(&t, &nt, &cap, i, 1, VB_TOK_PUNCT, space) != VB_OK)
                 goto nomem;
@@ -93,7 +94,8 @@ vb_status vb_tokenize(const char *str, size_t n, vb_tok **toks, size_t *ntok)
         }
         size_t a = i;
         while ((int32_t)i < n32 && s[i] != ' ' && s[i] != '\n' && s[i] != '\t' && s[i] != '\r' &&
-               s[i] != '\f' && s[i] != ':')
+               s[i] != '\f' && !(s[i] == ':' && (int32_t)i + 1 < n32 && s[i + 1] >= '0' &&
+                                  s[i + 1] <= '9'))
             i++;
         size_t b = i;
         /* peel leading punctuation */

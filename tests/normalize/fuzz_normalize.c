@@ -8,16 +8,21 @@
 #include <stdlib.h>
 #include <string.h>
 
-static vb_normalize *nz;
+static vb_normalize *nz_utf8, *nz_legacy;
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     vb_error err;
-    if (!nz) {
+    if (!nz_utf8) {
         vb_normalize_opts o = {0};
-        if (vb_normalize_create(&nz, &o, &err) != VB_OK)
+        if (vb_normalize_create(&nz_utf8, &o, &err) != VB_OK)
+            abort();
+        o.legacy_encoding = "auto"; /* bytes that are not UTF-8 get decoded too */
+        if (vb_normalize_create(&nz_legacy, &o, &err) != VB_OK)
             abort();
     }
+    /* the first byte picks the handle, so both paths are explored */
+    vb_normalize *nz = size && (data[0] & 1) ? nz_legacy : nz_utf8;
     vb_text t;
     vb_change *ch = NULL;
     size_t n = 0;

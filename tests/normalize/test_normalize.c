@@ -1,4 +1,5 @@
 /* Unit tests of the normalize stage: clean-up, NFC, fold key and its map. */
+#include "normalize_test.h"
 #include "vb_normalize.h"
 #include "vb_test.h"
 
@@ -7,21 +8,8 @@
 
 static vb_normalize *nz_plain; /* restoration off: clean-up and NFC only */
 
-/* Normalise s with restoration off; returns the text (static copy). */
-static const char *norm(const char *s)
-{
-    static char buf[4096];
-    vb_text t;
-    vb_error e;
-    vb_error_clear(&e);
-    if (vb_normalize_run(nz_plain, s, strlen(s), &t, &e) != VB_OK) {
-        snprintf(buf, sizeof buf, "ERROR: %s", e.message);
-        return buf;
-    }
-    snprintf(buf, sizeof buf, "%s", t.text);
-    vb_text_free(&t);
-    return buf;
-}
+/* Normalise s with restoration off. */
+static const char *norm(const char *s) { return vb_test_normalize(nz_plain, s); }
 
 static const char *fold(const char *s)
 {
@@ -157,6 +145,56 @@ static void test_fold(void)
     free(map);
 }
 
+static void test_encodings(void)
+{
+    /* "Cộng hòa, Độc lập" in UTF-8 read as Windows-1252 (Đ's second byte 0x90
+     * is undefined there and arrives as U+0090) */
+    VB_CHECK_STR(norm("C\xc3\xa1\xc2\xbb\xe2\x84\xa2ng h\xc3\x83\xc2\xb2" "a, "
+                      "\xc3\x84\xc2\x90\xc3\xa1\xc2\xbb\xe2\x84\xa2" "c "
+                      "l\xc3\xa1\xc2\xba\xc2\xad" "p"),
+                 "Cộng hòa, Độc lập");
+    /* Latin-1 letters that do not make UTF-8 stay */
+    VB_CHECK_STR(norm("café và bò"), "café và bò");
+
+    vb_normalize_opts o = {0};
+    vb_normalize *nz = NULL;
+    vb_error e;
+    o.restore = -1;
+    o.legacy_encoding = "auto";
+    VB_CHECK_INT(vb_normalize_create(&nz, &o, &e), VB_OK);
+    /* Windows-1258 puts tones after the letter: C 0xF4 (ô) 0xF2 (dot below) ng,
+     * h o 0xCC (grave) a */
+    const char *w = "C\xf4\xf2ng ho\xcc" "a";
+    vb_text t;
+    VB_CHECK_INT(vb_normalize_run(nz, w, strlen(w), &t, &e), VB_OK);
+    VB_CHECK_STR(t.text, "Cộng hòa");
+    vb_text_free(&t);
+    vb_normalize_destroy(&nz);
+
+    /* TCVN3 (.VnTime): "Độc lập" is A7 E9 63 20 6C CB 70; "auto" tells it from 1258 */
+    o.legacy_encoding = "auto";
+    VB_CHECK_INT(vb_normalize_create(&nz, &o, &e), VB_OK);
+    const char *tc = "\xa7\xe9" "c l\xcbp - T\xf9 do - H\xb9nh ph\xf3" "c";
+    VB_CHECK_INT(vb_normalize_run(nz, tc, strlen(tc), &t, &e), VB_OK);
+    VB_CHECK_STR(t.text, "Độc lập - Tự do - Hạnh phúc");
+    vb_text_free(&t);
+    vb_normalize_destroy(&nz);
+
+    /* VNI-Windows: a letter, then its marks as a Latin-1 byte: "Vieät" */
+    VB_CHECK_INT(vb_normalize_create(&nz, &o, &e), VB_OK);
+    const char *vni = "Vie\xe4t Nam, \xd1o\xe4" "c la\xe4p, t\xe6nh";
+    VB_CHECK_INT(vb_normalize_run(nz, vni, strlen(vni), &t, &e), VB_OK);
+    VB_CHECK_STR(t.text, "Việt Nam, Độc lập, tỉnh");
+    vb_text_free(&t);
+    vb_normalize_destroy(&nz);
+
+    o.legacy_encoding = "no-such-encoding";
+    vb_error_clear(&e);
+    VB_CHECK_INT(vb_normalize_create(&nz, &o, &e), VB_ERR_USAGE);
+    VB_CHECK(nz == NULL);
+    VB_CHECK(strncmp(e.message, "unknown encoding \"no-such-encoding\"", 34) == 0);
+}
+
 int main(void)
 {
     vb_error e;
@@ -169,6 +207,7 @@ int main(void)
     test_invalid();
     test_empty();
     test_fold();
+    test_encodings();
     vb_normalize_destroy(&nz_plain);
     VB_CHECK(nz_plain == NULL);
     vb_normalize_destroy(NULL);

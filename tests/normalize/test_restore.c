@@ -1,5 +1,6 @@
 /* Diacritic restoration and OCR repair, against the committed model
  * (models/vi-syllable.lm, built by scripts/build-lm). */
+#include "normalize_test.h"
 #include "vb_normalize.h"
 #include "vb_test.h"
 
@@ -7,20 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *run(vb_normalize *nz, const char *s)
-{
-    static char buf[8192];
-    vb_text t;
-    vb_error e;
-    vb_error_clear(&e);
-    if (vb_normalize_run(nz, s, strlen(s), &t, &e) != VB_OK) {
-        snprintf(buf, sizeof buf, "ERROR: %s", e.message);
-        return buf;
-    }
-    snprintf(buf, sizeof buf, "%s", t.text);
-    vb_text_free(&t);
-    return buf;
-}
+static const char *run(vb_normalize *nz, const char *s) { return vb_test_normalize(nz, s); }
 
 static vb_normalize *make(int style)
 {
