@@ -42,7 +42,8 @@ typedef struct vb_normalize vb_normalize;
 
 /* How tones are placed on "oa", "oe", "uy" syllables: hòa (old) / hoà (new). */
 typedef enum vb_tone_style {
-    VB_TONE_KEEP = 0, /* leave the input's placement as it is */
+    VB_TONE_KEEP = 0, /* leave the input's placement as it is; restored
+                         syllables take the style most of the text uses */
     VB_TONE_OLD = 1,  /* hòa, thủy: what the language model is trained on */
     VB_TONE_NEW = 2   /* hoà, thuỷ */
 } vb_tone_style;

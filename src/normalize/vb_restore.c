@@ -4,8 +4,9 @@
  *
  * Each word token gets candidates: the syllables of the model's fold table
  * that share its fold key (ma → mà, mã, ma, mạ, má, mả), plus, through the
- * confusion table (rules/normalize/confusions.tsv), those of the fold keys a
- * few OCR rewrites away (ctia → của, 1ap → lập). A beam search over the
+ * confusion tables (rules/normalize/confusions.tsv, hand-written, and
+ * confusions-learned.tsv, from aligned OCR pairs), those of the fold keys one
+ * or two OCR rewrites away (ctia → của, 1ap → lập). A beam search over the
  * tokens picks the reading with the best trigram score minus channel costs.
  *
  * Do no harm: the channel cost of leaving a token as it is is 0, and of
@@ -148,7 +149,9 @@ static vb_status load_confusions(vb_restorer *r, const char *path, int must_exis
             char one[8];
             memcpy(one, x->from + a, (size_t)(i - a));
             one[i - a] = '\0';
-            if (!u_isalpha(c) && c != '/' && !strstr(r->rw_chars, one) &&
+            /* the punctuation symbols are made of never makes an OCR word */
+            if (!u_isalpha(c) && !(c < 0x80 && strchr("-/%?.,:;()", (int)c)) &&
+                !strstr(r->rw_chars, one) &&
                 strlen(r->rw_chars) + strlen(one) < sizeof r->rw_chars)
                 strcat(r->rw_chars, one);
         }
@@ -261,11 +264,52 @@ typedef struct tinfo {
     uint32_t k0, kn; /* (on the first token) the candidates, once computed */
     unsigned char done;
     int caps;
-    unsigned char word, valid, marked, ocrword, tone, new_style, nletters;
+    unsigned char word, valid, marked, ocrword, tone, new_style, styled, nletters;
     unsigned char lone; /* "6", "0", "&" standing alone: ở in English-model OCR */
+    unsigned char foldless; /* a word whose fold key is no syllable's: "phiic", "pjc" */
     char fold[VB_SYL_MAX];
     char base[VB_SYL_MAX];
 } tinfo;
+
+/* Direct-mapped cache of bigram-level scores: text repeats its word pairs,
+ * and a lookup in a frequent word's successor list costs a dozen cache misses. */
+#define BICACHE_BITS 16
+typedef struct bicache {
+    uint32_t key[1u << BICACHE_BITS]; /* (w2 << 16 | w3) + 1, 0 = empty */
+    float val[1u << BICACHE_BITS];
+    uint32_t ctx_key[1u << BICACHE_BITS]; /* (w1 << 16 | w2) + 1: contexts */
+    vb_lm_ctx ctx[1u << BICACHE_BITS];
+} bicache;
+
+static void cached_context(bicache *bc, const vb_lm *lm, uint32_t w1, uint32_t w2,
+                           vb_lm_ctx *ctx)
+{
+    if (!bc) {
+        vb_lm_context(lm, w1, w2, ctx);
+        return;
+    }
+    uint32_t key = (w1 << 16 | w2) + 1;
+    uint32_t slot = (key * 2654435761u) >> (32 - BICACHE_BITS);
+    if (bc->ctx_key[slot] != key) {
+        bc->ctx_key[slot] = key;
+        vb_lm_context(lm, w1, w2, &bc->ctx[slot]);
+    }
+    *ctx = bc->ctx[slot];
+}
+
+static float cached_bigram(bicache *bc, const vb_lm *lm, const vb_lm_ctx *ctx, uint32_t w2,
+                           uint32_t w3)
+{
+    if (!bc)
+        return vb_lm_bigram(lm, ctx, w3);
+    uint32_t key = (w2 << 16 | w3) + 1;
+    uint32_t slot = (key * 2654435761u) >> (32 - BICACHE_BITS);
+    if (bc->key[slot] != key) {
+        bc->key[slot] = key;
+        bc->val[slot] = vb_lm_bigram(lm, ctx, w3);
+    }
+    return bc->val[slot];
+}
 
 typedef struct work {
     const vb_restorer *r;
@@ -276,6 +320,7 @@ typedef struct work {
     cand *cands;
     size_t ncands, cap_cands;
     int mode;
+    bicache *bc; /* bigram scores already looked up in this call */
 } work;
 
 /* A token made of letters and the non-letters rewrites read ("S6", "1ap"). */
@@ -343,6 +388,7 @@ static vb_status analyse(work *w)
             x->marked = (unsigned char)y.marked;
             x->tone = (unsigned char)y.tone;
             x->new_style = (unsigned char)y.new_style;
+            x->styled = (unsigned char)y.styled;
             memcpy(x->base, y.base, sizeof x->base);
             x->valid = x->id >= VB_LM_NSPECIAL && (lm->vocab_flags[x->id] & VB_LM_VALID);
         } else if (t->kind == VB_TOK_SYM && is_ocr_word(w->r, s, t->len)) {
@@ -355,10 +401,13 @@ static vb_status analyse(work *w)
         }
         char *f = NULL;
         size_t fl = 0;
-        if (vb_fold(s, t->len, &f, &fl, NULL, NULL) == VB_OK && fl < sizeof x->fold)
+        if (vb_fold(s, t->len, &f, &fl, NULL, NULL) == VB_OK && fl < sizeof x->fold) {
             memcpy(x->fold, f, fl + 1);
-        else
+            const uint16_t *c;
+            x->foldless = x->word && vb_lm_fold_cands(lm, f, fl, &c) == 0;
+        } else {
             x->word = x->ocrword = x->lone = 0;
+        }
         free(f);
     }
     free(seen);
@@ -379,7 +428,9 @@ static int pick_mode(const work *w)
             words++;
             marked += x->marked;
             unknown += !x->valid;
-            ocr += x->marked && !x->valid; /* "hién", "viée": marks no syllable has */
+            /* "hién", "viée": marks no syllable has; "phiic": no syllable's
+             * letters (stripped text has almost none of either) */
+            ocr += (x->marked && !x->valid) || (!x->marked && x->foldless);
         }
     }
     if (words == 0)
@@ -672,11 +723,12 @@ static void decode(const work *w, size_t a, size_t b, uint32_t *w1, uint32_t *w2
         for (int h = 0; h < nprev; h++) {
             const hyp *p = prev ? &prev[h] : &start;
             vb_lm_ctx ctx;
-            vb_lm_context(lm, p->w1, p->w2, &ctx);
+            cached_context(w->bc, lm, p->w1, p->w2, &ctx);
             int g = group[h];
             if (!bi_done[g]) {
                 for (uint32_t c = 0; c < nc; c++)
-                    bi[g][c] = vb_lm_bigram(lm, &ctx, x->nc ? w->cands[x->c0 + c].id : x->id);
+                    bi[g][c] = cached_bigram(w->bc, lm, &ctx, p->w2,
+                                             x->nc ? w->cands[x->c0 + c].id : x->id);
                 bi_done[g] = 1;
             }
             hyp *row = tmp + g * (int)nc;
@@ -850,6 +902,7 @@ static vb_status restore_segment(const vb_restorer *r, const char *seg, size_t b
     work w = {0};
     w.r = r;
     w.text = seg;
+    w.bc = calloc(1, sizeof *w.bc); /* NULL is fine: no cache */
     vb_status st = vb_tokenize(seg, len, &w.tok, &w.nt);
     uint32_t *choice = NULL, *ids = NULL;
     hyp *cols = NULL, *tmp = NULL;
@@ -891,6 +944,17 @@ static vb_status restore_segment(const vb_restorer *r, const char *seg, size_t b
         ids[i] = w.ti[i].nc ? w.cands[w.ti[i].c0 + choice[i]].id : w.ti[i].id;
     size_t pos = 0;
     const vb_lm *lm = &r->lm;
+    /* VB_TONE_KEEP: restored syllables follow the text's own tone style */
+    int restyle = r->style;
+    if (!restyle) {
+        size_t n_new = 0, n_old = 0;
+        for (size_t i = 0; i < w.nt; i++)
+            if (w.ti[i].word && w.ti[i].styled) {
+                n_new += w.ti[i].new_style != 0;
+                n_old += w.ti[i].new_style == 0;
+            }
+        restyle = n_new > n_old ? 2 : 1;
+    }
     for (size_t i = 0; i < w.nt; i++) {
         const vb_tok *t = &w.tok[i];
         const tinfo *x = &w.ti[i];
@@ -905,7 +969,7 @@ static vb_status restore_segment(const vb_restorer *r, const char *seg, size_t b
             vb_syl y;
             const char *word = vb_lm_word(lm, id);
             if (vb_syl_parse(word, strlen(word), &y))
-                rn = vb_syl_render(y.base, y.tone, r->style == 2 ? 2 : 1, out_caps(&w, i), rep,
+                rn = vb_syl_render(y.base, y.tone, restyle, out_caps(&w, i), rep,
                                    sizeof rep);
             why = c->rewritten ? "channel" : "restore";
             uint32_t p1 = i >= 2 ? ids[i - 2] : VB_LM_BOS, p2 = i >= 1 ? ids[i - 1] : VB_LM_BOS;
@@ -947,6 +1011,7 @@ done:
     free(w.tok);
     free(w.ti);
     free(w.cands);
+    free(w.bc);
     free(choice);
     free(ids);
     free(cols);

@@ -308,7 +308,9 @@ int vb_syl_parse(const char *s, size_t n, vb_syl *out)
     }
     if (out->tone && tone_at >= 0) {
         int old_pos = tone_position(L, nl, 1);
-        out->new_style = old_pos != tone_at && tone_position(L, nl, 2) == tone_at;
+        int new_pos = tone_position(L, nl, 2);
+        out->new_style = old_pos != tone_at && new_pos == tone_at;
+        out->styled = old_pos != new_pos && (tone_at == old_pos || tone_at == new_pos);
     }
     UChar comp[VB_SYL_MAX];
     int32_t cn = unorm2_normalize(nfc_instance(), base, bn, comp, VB_SYL_MAX, &ec);

@@ -42,6 +42,8 @@ typedef struct vb_syl {
     int marked;            /* the input carries a tone, a quality mark or đ */
     int new_style;         /* the input put the tone as in "hoà" (only meaningful
                               for open oa/oe/uy syllables) */
+    int styled;            /* the two styles differ for this syllable (hòa/hoà,
+                              not hoàng): new_style tells which one it uses */
 } vb_syl;
 
 /* Take a word apart. Returns 0 when it is not letters only or too long. */
