@@ -108,6 +108,10 @@ static char *issuer_case(vb_extract *ex, const char *s)
             body = vb_lexicon_fold_lookup(ex, "issuer-bodies.tsv", out + bs, be - bs);
         const char *unit = vb_lexicon_fold_lookup(ex, "admin-units.tsv", out + us, ue - us);
         const char *place = vb_lexicon_fold_lookup(ex, "places.tsv", out + ns, ne - ns);
+        /* "thành" and a garbled short word before a known place: of the
+         * administrative units only "thành phố" begins with "thành" */
+        if (!unit && place && ue - us > 7 && !strncmp(out + us, "thành ", 7))
+            unit = "thành phố";
         char *name = place ? strdup(place) : vb_case_title(out + ns, ne - ns);
         if (name) {
             vb_buf r = {0};

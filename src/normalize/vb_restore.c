@@ -656,6 +656,26 @@ static vb_status token_cands(work *w, tinfo *x)
     return VB_OK;
 }
 
+static int title_word(const work *w, size_t i)
+{
+    return i < w->nt && w->tok[i].kind != VB_TOK_PUNCT && w->ti[i].word &&
+           w->ti[i].caps == VB_CAPS_TITLE;
+}
+
+/* An accented, well-formed word the model has never seen ("Khải"), in title
+ * case beside another title-case word, is part of a proper name ("Trịnh Văn
+ * Khải"): the model has no evidence about it, so in text that is mostly right
+ * it stays as written rather than become the nearest word the model knows.
+ * Known words in names ("Cống" for "Cổng") are still the model's to judge,
+ * and English-model OCR (noisy mode), whose accents are mostly wrong, too. */
+static int in_name(const work *w, size_t i)
+{
+    const tinfo *x = &w->ti[i];
+    return w->mode != MODE_NOISY && x->word && x->marked && !x->valid &&
+           x->caps == VB_CAPS_TITLE && vb_syl_shape_ok(x->base) &&
+           ((i > 0 && title_word(w, i - 1)) || title_word(w, i + 1));
+}
+
 static vb_status candidates(work *w)
 {
     for (size_t i = 0; i < w->nt; i++) {
@@ -667,6 +687,8 @@ static vb_status candidates(work *w)
         /* acronyms: UBND, ANTQ, TW among ordinary words */
         if (x->caps == VB_CAPS_UPPER && !x->valid && !upper_context(w, i) &&
             w->tok[i].len > 1)
+            continue;
+        if (in_name(w, i))
             continue;
         /* list labels: "a)", "d)" */
         if (w->tok[i].len == 1 && i + 1 < w->nt && w->tok[i + 1].kind == VB_TOK_PUNCT &&
