@@ -1,13 +1,12 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
- * vb-normalize-tool: the normalize stage on its own, for scripts and for
- * development until `vanban normalize` exists.
+ * vb-normalize-tool: the normalize stage on its own, linked with nothing else,
+ * for the model-building and benchmark scripts (a model or confusion table
+ * other than the installed one: -m, -c). Clerks use `vanban normalize`, which
+ * also explains its changes (--explain).
  *
- *   vb-normalize-tool [-x] [-r on|off] [-t old|new|keep] [-m MODEL] [-c CONFUSIONS]
+ *   vb-normalize-tool [-r on|off] [-t old|new|keep] [-m MODEL] [-c CONFUSIONS]
  *                     [-e auto|ENCODING] [FILE|-]
- *
- * Writes the normalised text to stdout; with -x, one JSON line per change
- * instead ({"offset":..,"before":..,"after":..,"score":..,"why":..}).
  */
 #include "vb_normalize.h"
 
@@ -16,28 +15,12 @@
 #include <string.h>
 #include <unistd.h>
 
-static void json_str(const char *s)
-{
-    putchar('"');
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
-            printf("\\%c", c);
-        else if (c < 0x20)
-            printf("\\u%04x", c);
-        else
-            putchar(c);
-    }
-    putchar('"');
-}
-
 int main(int argc, char **argv)
 {
     vb_normalize_opts o = {0};
-    int explain = 0, opt;
-    while ((opt = getopt(argc, argv, "xr:t:m:c:e:")) != -1) {
+    int opt;
+    while ((opt = getopt(argc, argv, "r:t:m:c:e:")) != -1) {
         switch (opt) {
-        case 'x': explain = 1; break;
         case 'r': o.restore = strcmp(optarg, "off") == 0 ? -1 : 1; break;
         case 't':
             o.tone_style = strcmp(optarg, "old") == 0   ? VB_TONE_OLD
@@ -48,7 +31,7 @@ int main(int argc, char **argv)
         case 'c': o.confusions_path = optarg; break;
         case 'e': o.legacy_encoding = optarg; break;
         default:
-            fprintf(stderr, "usage: vb-normalize-tool [-x] [-r on|off] [-t old|new|keep] "
+            fprintf(stderr, "usage: vb-normalize-tool [-r on|off] [-t old|new|keep] "
                             "[-m MODEL] [-c CONFUSIONS] [-e auto|ENCODING] [FILE|-]\n");
             return 1;
         }
@@ -66,26 +49,12 @@ int main(int argc, char **argv)
         return 2;
     }
     vb_text t;
-    vb_change *ch = NULL;
-    size_t nch = 0;
-    if (vb_normalize_explain(nz, (const char *)data, len, &t, explain ? &ch : NULL, &nch,
-                             &err) != VB_OK) {
+    if (vb_normalize_run(nz, (const char *)data, len, &t, &err) != VB_OK) {
         fprintf(stderr, "vb-normalize-tool: %s: %s\n", path, err.message);
         return 2;
     }
-    if (explain) {
-        for (size_t i = 0; i < nch; i++) {
-            printf("{\"offset\":%zu,\"before\":", ch[i].offset);
-            json_str(ch[i].before);
-            printf(",\"after\":");
-            json_str(ch[i].after);
-            printf(",\"score\":%.2f,\"why\":\"%s\"}\n", ch[i].score, ch[i].why);
-        }
-    } else {
-        fwrite(t.text, 1, t.len, stdout);
-        putchar('\n');
-    }
-    vb_changes_free(ch, nch);
+    fwrite(t.text, 1, t.len, stdout);
+    putchar('\n');
     vb_text_free(&t);
     free(data);
     vb_normalize_destroy(&nz);
