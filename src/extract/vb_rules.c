@@ -207,6 +207,28 @@ static int unescape(const char *s, size_t len, char **out, size_t *out_len, size
     return 0;
 }
 
+/* Cut the next line of a rule or lexicon file off [*p, end) in place: NUL-
+ * terminate it where its '\n' (or a '\r' before it) stood and move *p past the
+ * '\n'. At a last line without one, the NUL goes at end: vb_read_file leaves a
+ * byte there. The line is counted in *lineno; one that is not UTF-8 is
+ * reported and gives NULL. */
+static char *next_line(vb_ruleset *rs, const char *path, char **p, char *end, int *lineno)
+{
+    char *line = *p;
+    char *nl = memchr(line, '\n', (size_t)(end - line));
+    char *le = nl ? nl : end;
+    if (le > line && le[-1] == '\r')
+        le--;
+    *le = '\0';
+    *p = nl ? nl + 1 : end;
+    ++*lineno;
+    if (!vb_utf8_valid(line, (size_t)(le - line))) {
+        diag_at(rs, path, *lineno, 1, "invalid UTF-8");
+        return NULL;
+    }
+    return line;
+}
+
 /* ---- lexicons ---- */
 
 static void lexicon_free(vb_lexicon *lx)
@@ -241,15 +263,8 @@ static vb_status lexicon_load(vb_ruleset *rs, const char *path, const char *name
     char *p = (char *)data, *end = p + len;
     int lineno = 0;
     while (p < end) {
-        char *nl = memchr(p, '\n', (size_t)(end - p));
-        char *le = nl ? nl : end;
-        lineno++;
-        if (le > p && le[-1] == '\r')
-            le[-1] = '\0', le--;
-        *le = '\0';
-        if (!vb_utf8_valid(p, (size_t)(le - p))) {
-            diag_at(rs, path, lineno, 1, "invalid UTF-8");
-        } else if (*p && *p != '#') {
+        char *line = next_line(rs, path, &p, end, &lineno);
+        if (line && *line && *line != '#') {
             size_t r = lx->n_rows;
             if (grow((void **)&lx->rows, r, sizeof *lx->rows) < 0 ||
                 grow((void **)&lx->n_cols, r, sizeof *lx->n_cols) < 0 ||
@@ -258,10 +273,10 @@ static vb_status lexicon_load(vb_ruleset *rs, const char *path, const char *name
                 return VB_ERR_NOMEM;
             }
             size_t ncols = 1;
-            for (char *q = p; *q; q++)
+            for (char *q = line; *q; q++)
                 ncols += *q == '\t';
             lx->rows[r] = xcalloc(ncols, sizeof(char *));
-            char *cell = p;
+            char *cell = line;
             for (size_t j = 0; j < ncols; j++) {
                 char *tab = strchr(cell, '\t');
                 size_t cl = tab ? (size_t)(tab - cell) : strlen(cell);
@@ -272,7 +287,6 @@ static vb_status lexicon_load(vb_ruleset *rs, const char *path, const char *name
             lx->lines[r] = lineno;
             lx->n_rows++;
         }
-        p = nl ? nl + 1 : end;
     }
     free(data);
     return VB_OK;
@@ -541,16 +555,8 @@ static vb_status parse_file(vb_ruleset *rs, const char *path)
     char *p = (char *)data, *end = p + len;
     int lineno = 0;
     while (p < end) {
-        char *nl = memchr(p, '\n', (size_t)(end - p));
-        char *le = nl ? nl : end;
-        lineno++;
-        if (le > p && le[-1] == '\r')
-            le--;
-        *le = '\0';
-        char *line = p;
-        p = nl ? nl + 1 : end;
-        if (!vb_utf8_valid(line, (size_t)(le - line))) {
-            diag_at(rs, path, lineno, 1, "invalid UTF-8");
+        char *line = next_line(rs, path, &p, end, &lineno);
+        if (!line) {
             if (cur)
                 cur->bad = 1;
             continue;

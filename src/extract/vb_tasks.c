@@ -336,6 +336,21 @@ static vb_task *task_add(vb_record *rec)
     return k;
 }
 
+/* A new task whose text is [s, e) and whose lead is the agency at [ls, le);
+ * NULL when the record is full or memory runs out, as task_add. */
+static vb_task *task_at(vb_extract *ex, const vb_text *t, vb_record *rec, size_t s, size_t e,
+                        size_t ls, size_t le)
+{
+    vb_task *k = task_add(rec);
+    if (!k)
+        return NULL;
+    k->text = vb_squeeze(t->text + s, e - s);
+    k->lead = vb_agency_name(ex, t, ls, le);
+    k->start = s;
+    k->end = e;
+    return k;
+}
+
 /* ---- the three shapes ---- */
 
 static vb_status paren_tasks(vb_extract *ex, const vb_text *t, const vb_lines *l, vb_record *rec,
@@ -383,13 +398,9 @@ static vb_status assign_tasks(vb_extract *ex, const vb_text *t, vb_record *rec, 
             size_t end = sentence_end(t, le);
             if (spans_hit(taken, vs, end))
                 continue;
-            vb_task *k = task_add(rec);
+            vb_task *k = task_at(ex, t, rec, vs, end, ls, le);
             if (!k)
                 return rec->n_tasks >= VB_MAX_TASKS ? VB_OK : VB_ERR_NOMEM;
-            k->text = vb_squeeze(t->text + vs, end - vs);
-            k->lead = vb_agency_name(ex, t, ls, le);
-            k->start = vs;
-            k->end = end;
             add_partners(ex, t, le, end, k);
             find_deadline(ex, t, le, end, &k->deadline);
             spans_add(taken, vs, end);
@@ -409,13 +420,9 @@ static vb_status part_item(vb_extract *ex, const vb_text *t, const vb_hit *head,
         s++;
     if (e <= s || spans_hit(taken, s, e) || !vb_hit_field(head, "lead", &ls, &le))
         return VB_OK;
-    vb_task *k = task_add(rec);
+    vb_task *k = task_at(ex, t, rec, s, e, ls, le);
     if (!k)
         return rec->n_tasks >= VB_MAX_TASKS ? VB_OK : VB_ERR_NOMEM;
-    k->text = vb_squeeze(t->text + s, e - s);
-    k->lead = vb_agency_name(ex, t, ls, le);
-    k->start = s;
-    k->end = e;
     if (vb_hit_field(head, "more", &ms, &me) && me > ms)
         add_agencies(ex, t, ms, me, k);
     add_partners(ex, t, s, e, k);

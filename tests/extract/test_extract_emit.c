@@ -7,9 +7,7 @@
 #include <string.h>
 
 #include "vb_emit.h"
-#include "vb_extract.h"
-#include "vb_normalize.h"
-#include "vb_test.h"
+#include "vb_test_extract.h"
 
 static void run_dir(vb_normalize *nz, vb_extract *ex, const char *dir, const char *suffix,
                     FILE *out, int *n)
@@ -22,14 +20,10 @@ static void run_dir(vb_normalize *nz, vb_extract *ex, const char *dir, const cha
             continue;
         char path[512];
         snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
-        unsigned char *data;
-        size_t len;
         vb_error err;
-        vb_text t = {0};
-        vb_record rec = {0};
-        VB_CHECK_INT(vb_read_file(path, 0, &data, &len, &err), VB_OK);
-        VB_CHECK_INT(vb_normalize_run(nz, (char *)data, len, &t, &err), VB_OK);
-        VB_CHECK_INT(vb_extract_run(ex, &t, &rec, &err), VB_OK);
+        vb_text t;
+        vb_record rec;
+        vb_test_extract_file(nz, ex, path, &t, &rec);
         VB_CHECK(rec.n_references > 0);
         vb_emit_input in = {0};
         in.source.path = path;
@@ -47,7 +41,6 @@ static void run_dir(vb_normalize *nz, vb_extract *ex, const char *dir, const cha
         free(json);
         vb_record_free(&rec);
         vb_text_free(&t);
-        free(data);
         (*n)++;
     }
     if (d)
@@ -60,18 +53,10 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: test_extract_emit OUT.jsonl\n");
         return 2;
     }
-    vb_error err;
     vb_normalize *nz = NULL;
     vb_extract *ex = NULL;
-    vb_normalize_opts nopts = {0};
-    nopts.restore = -1;
-    vb_extract_opts opts = {0};
-    opts.rules_dir = "rules";
-    if (vb_normalize_create(&nz, &nopts, &err) != VB_OK ||
-        vb_extract_create(&ex, &opts, &err) != VB_OK) {
-        fprintf(stderr, "set-up failed: %s\n", err.message);
+    if (!vb_test_extract_open(&nz, &ex))
         return 1;
-    }
     FILE *out = fopen(argv[1], "w");
     if (!out)
         return 1;
@@ -80,7 +65,5 @@ int main(int argc, char **argv)
     run_dir(nz, ex, "fixtures/seeds", ".ocr.txt", out, &n);
     fclose(out);
     VB_CHECK(n >= 3);
-    vb_extract_destroy(&ex);
-    vb_normalize_destroy(&nz);
-    return vb_test_finish();
+    return vb_test_extract_close(&nz, &ex);
 }

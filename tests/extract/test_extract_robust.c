@@ -7,9 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "vb_extract.h"
-#include "vb_normalize.h"
-#include "vb_test.h"
+#include "vb_test_extract.h"
 
 static vb_normalize *nz;
 static vb_extract *ex;
@@ -49,15 +47,8 @@ static char *repeat(const char *unit, size_t times, size_t *len)
 int main(void)
 {
     vb_error err;
-    vb_normalize_opts nopts = {0};
-    nopts.restore = -1;
-    vb_extract_opts opts = {0};
-    opts.rules_dir = "rules";
-    if (vb_normalize_create(&nz, &nopts, &err) != VB_OK ||
-        vb_extract_create(&ex, &opts, &err) != VB_OK) {
-        fprintf(stderr, "set-up failed: %s\n", err.message);
+    if (!vb_test_extract_open(&nz, &ex))
         return 1;
-    }
     static const struct {
         const char *what, *unit;
         size_t times;
@@ -102,7 +93,5 @@ int main(void)
     if (d)
         closedir(d);
     VB_CHECK(n > 0);
-    vb_extract_destroy(&ex);
-    vb_normalize_destroy(&nz);
-    return vb_test_finish();
+    return vb_test_extract_close(&nz, &ex);
 }

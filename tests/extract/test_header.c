@@ -5,21 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "vb_extract.h"
-#include "vb_normalize.h"
-#include "vb_test.h"
+#include "vb_test_extract.h"
 
 static vb_normalize *nz;
 static vb_extract *ex;
-
-static void extract(const char *text, vb_text *t, vb_record *rec)
-{
-    vb_error err;
-    memset(t, 0, sizeof *t);
-    memset(rec, 0, sizeof *rec);
-    VB_CHECK_INT(vb_normalize_run(nz, text, strlen(text), t, &err), VB_OK);
-    VB_CHECK_INT(vb_extract_run(ex, t, rec, &err), VB_OK);
-}
 
 static int has_warning(const vb_record *rec, const char *w)
 {
@@ -74,7 +63,7 @@ static void test_sequential(void)
 {
     vb_text t;
     vb_record rec;
-    extract(sequential, &t, &rec);
+    vb_test_extract_text(nz, ex, sequential, &t, &rec);
     const vb_document *d = &rec.doc;
     VB_CHECK_STR(d->issuer, "Ủy ban nhân dân tỉnh Hưng Yên");
     VB_CHECK_STR(d->number, "117");
@@ -106,7 +95,7 @@ static void test_interleaved(void)
 {
     vb_text t;
     vb_record rec;
-    extract(interleaved, &t, &rec);
+    vb_test_extract_text(nz, ex, interleaved, &t, &rec);
     const vb_document *d = &rec.doc;
     VB_CHECK_STR(d->issuer, "Ủy ban nhân dân thành phố Hải Phòng");
     VB_CHECK_STR(d->symbol, "354/KH-UBND");
@@ -129,9 +118,10 @@ static void test_partial(void)
 {
     vb_text t;
     vb_record rec;
-    extract("BỘ CÔNG AN\nSố: 1620/UBND-KH&CĐS\nHà Nội, ngày    tháng 11 năm 2025\n"
-            "V/v triển khai thực hiện\n",
-            &t, &rec);
+    vb_test_extract_text(nz, ex,
+                         "BỘ CÔNG AN\nSố: 1620/UBND-KH&CĐS\nHà Nội, ngày    tháng 11 năm 2025\n"
+                         "V/v triển khai thực hiện\n",
+                         &t, &rec);
     const vb_document *d = &rec.doc;
     VB_CHECK_STR(d->issuer, "Bộ Công an");
     VB_CHECK_STR(d->symbol, "1620/UBND-KH&CĐS");
@@ -145,7 +135,7 @@ static void test_partial(void)
     vb_record_free(&rec);
     vb_text_free(&t);
 
-    extract("Văn bản không có phần đầu.\n", &t, &rec);
+    vb_test_extract_text(nz, ex, "Văn bản không có phần đầu.\n", &t, &rec);
     VB_CHECK_STR(rec.doc.date, NULL);
     VB_CHECK_STR(rec.doc.symbol, NULL);
     VB_CHECK(has_warning(&rec, "document.date: not found"));
@@ -154,27 +144,12 @@ static void test_partial(void)
     vb_text_free(&t);
 }
 
-static void extract_file(const char *path, vb_text *t, vb_record *rec)
-{
-    unsigned char *data;
-    size_t len;
-    vb_error err;
-    memset(t, 0, sizeof *t);
-    memset(rec, 0, sizeof *rec);
-    VB_CHECK_INT(vb_read_file(path, 0, &data, &len, &err), VB_OK);
-    if (!data)
-        return;
-    VB_CHECK_INT(vb_normalize_run(nz, (char *)data, len, t, &err), VB_OK);
-    VB_CHECK_INT(vb_extract_run(ex, t, rec, &err), VB_OK);
-    free(data);
-}
-
 /* English-model OCR: broken marks, columns interleaved. */
 static void test_seeds(void)
 {
     vb_text t;
     vb_record rec;
-    extract_file("fixtures/seeds/tan-khai-plan.ocr.txt", &t, &rec);
+    vb_test_extract_file(nz, ex, "fixtures/seeds/tan-khai-plan.ocr.txt", &t, &rec);
     VB_CHECK_STR(rec.doc.symbol, "36/KH-UBND");
     VB_CHECK_STR(rec.doc.number, "36");
     VB_CHECK_STR(rec.doc.type, "KH");
@@ -186,7 +161,7 @@ static void test_seeds(void)
     vb_record_free(&rec);
     vb_text_free(&t);
 
-    extract_file("fixtures/seeds/hai-phong-plan.ocr.txt", &t, &rec);
+    vb_test_extract_file(nz, ex, "fixtures/seeds/hai-phong-plan.ocr.txt", &t, &rec);
     VB_CHECK_STR(rec.doc.symbol, "354/KH-UBND");
     VB_CHECK_STR(rec.doc.type, "KH");
     /* body, unit and city put back in their spelling through the fold key */
@@ -199,7 +174,7 @@ static void test_seeds(void)
     vb_record_free(&rec);
     vb_text_free(&t);
 
-    extract_file("fixtures/seeds/tuyen-quang-plan.ocr.txt", &t, &rec);
+    vb_test_extract_file(nz, ex, "fixtures/seeds/tuyen-quang-plan.ocr.txt", &t, &rec);
     VB_CHECK_STR(rec.doc.symbol, NULL); /* "sé6: UF /KH-UBND": number illegible */
     VB_CHECK_STR(rec.doc.number, NULL);
     VB_CHECK_STR(rec.doc.type, "KH");
@@ -214,22 +189,11 @@ static void test_seeds(void)
 
 int main(void)
 {
-    vb_error err;
-    vb_normalize_opts nopts = {0};
-    nopts.restore = -1; /* the extractor is tested on the text as given */
-    VB_CHECK_INT(vb_normalize_create(&nz, &nopts, &err), VB_OK);
-    vb_extract_opts opts = {0};
-    opts.rules_dir = "rules";
-    VB_CHECK_INT(vb_extract_create(&ex, &opts, &err), VB_OK);
-    if (!nz || !ex) {
-        fprintf(stderr, "set-up failed: %s\n", err.message);
+    if (!vb_test_extract_open(&nz, &ex))
         return 1;
-    }
     test_sequential();
     test_interleaved();
     test_partial();
     test_seeds();
-    vb_extract_destroy(&ex);
-    vb_normalize_destroy(&nz);
-    return vb_test_finish();
+    return vb_test_extract_close(&nz, &ex);
 }

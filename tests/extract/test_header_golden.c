@@ -9,9 +9,7 @@
 
 #include <jansson.h>
 
-#include "vb_extract.h"
-#include "vb_normalize.h"
-#include "vb_test.h"
+#include "vb_test_extract.h"
 
 static json_t *jstr(const char *s) { return s ? json_string(s) : json_null(); }
 
@@ -58,18 +56,11 @@ static void compare(const char *name, const char *path, json_t *want, json_t *go
 
 int main(void)
 {
-    vb_error err;
     vb_normalize *nz = NULL;
     vb_extract *ex = NULL;
-    vb_normalize_opts nopts = {0};
-    nopts.restore = -1; /* truth texts are clean; restoration is tested by normalize */
-    vb_extract_opts opts = {0};
-    opts.rules_dir = "rules";
-    if (vb_normalize_create(&nz, &nopts, &err) != VB_OK ||
-        vb_extract_create(&ex, &opts, &err) != VB_OK) {
-        fprintf(stderr, "set-up failed: %s\n", err.message);
+    /* truth texts are clean; restoration is tested by normalize */
+    if (!vb_test_extract_open(&nz, &ex))
         return 1;
-    }
     int update = getenv("UPDATE_GOLDEN") && *getenv("UPDATE_GOLDEN") == '1';
     DIR *d = opendir("fixtures/truth");
     struct dirent *de;
@@ -86,13 +77,9 @@ int main(void)
         json_t *want = json_load_file(epath, 0, &jerr);
         if (!want && !update)
             continue;
-        unsigned char *data;
-        size_t len;
-        vb_text t = {0};
-        vb_record rec = {0};
-        VB_CHECK_INT(vb_read_file(tpath, 0, &data, &len, &err), VB_OK);
-        VB_CHECK_INT(vb_normalize_run(nz, (char *)data, len, &t, &err), VB_OK);
-        VB_CHECK_INT(vb_extract_run(ex, &t, &rec, &err), VB_OK);
+        vb_text t;
+        vb_record rec;
+        vb_test_extract_file(nz, ex, tpath, &t, &rec);
         json_t *got = header_json(&rec.doc);
         if (update) {
             json_dump_file(got, epath, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
@@ -118,12 +105,9 @@ int main(void)
         json_decref(want);
         vb_record_free(&rec);
         vb_text_free(&t);
-        free(data);
     }
     if (d)
         closedir(d);
     fprintf(stderr, "%d golden header%s compared\n", n, n == 1 ? "" : "s");
-    vb_extract_destroy(&ex);
-    vb_normalize_destroy(&nz);
-    return vb_test_finish();
+    return vb_test_extract_close(&nz, &ex);
 }

@@ -5,21 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "vb_extract.h"
-#include "vb_normalize.h"
-#include "vb_test.h"
+#include "vb_test_extract.h"
 
 static vb_normalize *nz;
 static vb_extract *ex;
-
-static void extract(const char *text, vb_text *t, vb_record *rec)
-{
-    vb_error err;
-    memset(t, 0, sizeof *t);
-    memset(rec, 0, sizeof *rec);
-    VB_CHECK_INT(vb_normalize_run(nz, text, strlen(text), t, &err), VB_OK);
-    VB_CHECK_INT(vb_extract_run(ex, t, rec, &err), VB_OK);
-}
 
 static const vb_reference *ref(const vb_record *rec, const char *symbol)
 {
@@ -48,7 +37,7 @@ static void test_references(void)
 {
     vb_text t;
     vb_record rec;
-    extract(refs_text, &t, &rec);
+    vb_test_extract_text(nz, ex, refs_text, &t, &rec);
     const vb_reference *r = ref(&rec, "124/2021/TT-BCA");
     if (r) {
         VB_CHECK_STR(r->type, "TT");
@@ -108,11 +97,13 @@ static void test_references_ocr(void)
 {
     vb_text t;
     vb_record rec;
-    extract("Thyc hién Ké hoach sb: 71/KH-UBND ngay 04/03/2025 ctia UBND tinh; Chi thi $6\n"
-            "28/CT-TTg ngay 30/6/2017 cua Thu tuéng; Nghi quyet s0 33-NQ/T U ciia Ban\n"
-            "Thudng vu; Quyét dinh sé 521/QP-TTg ngay 13/6/2005; Quyét dinh s§ 77/QDTTg ngay\n"
-            "30/11/2022.\n",
-            &t, &rec);
+    vb_test_extract_text(
+        nz, ex,
+        "Thyc hién Ké hoach sb: 71/KH-UBND ngay 04/03/2025 ctia UBND tinh; Chi thi $6\n"
+        "28/CT-TTg ngay 30/6/2017 cua Thu tuéng; Nghi quyet s0 33-NQ/T U ciia Ban\n"
+        "Thudng vu; Quyét dinh sé 521/QP-TTg ngay 13/6/2005; Quyét dinh s§ 77/QDTTg ngay\n"
+        "30/11/2022.\n",
+        &t, &rec);
     const vb_reference *r = ref(&rec, "71/KH-UBND");
     if (r) {
         VB_CHECK_STR(r->date, "2025-03-04");
@@ -177,7 +168,7 @@ static void test_tasks(void)
 {
     vb_text t;
     vb_record rec;
-    extract(tasks_text, &t, &rec);
+    vb_test_extract_text(nz, ex, tasks_text, &t, &rec);
     VB_CHECK_INT(rec.n_tasks, 8);
     if (rec.n_tasks != 8) {
         for (size_t i = 0; i < rec.n_tasks; i++)
@@ -225,11 +216,13 @@ static void test_targets(void)
 {
     vb_text t;
     vb_record rec;
-    extract("II. CHỈ TIÊU\n\n"
-            "1. Phấn đấu đến cuối năm 2026 có từ 90% khu dân cư, 85% xã, phường đạt tiêu chuẩn.\n"
-            "2. Mỗi xã xây dựng ít nhất 01 mô hình tự quản; 100% lực lượng được tập huấn hằng "
-            "năm.\n",
-            &t, &rec);
+    vb_test_extract_text(
+        nz, ex,
+        "II. CHỈ TIÊU\n\n"
+        "1. Phấn đấu đến cuối năm 2026 có từ 90% khu dân cư, 85% xã, phường đạt tiêu chuẩn.\n"
+        "2. Mỗi xã xây dựng ít nhất 01 mô hình tự quản; 100% lực lượng được tập huấn hằng "
+        "năm.\n",
+        &t, &rec);
     VB_CHECK_INT(rec.n_targets, 4);
     if (rec.n_targets == 4) {
         const vb_target *g = &rec.targets[0];
@@ -261,22 +254,11 @@ static void test_targets(void)
 
 int main(void)
 {
-    vb_error err;
-    vb_normalize_opts nopts = {0};
-    nopts.restore = -1;
-    VB_CHECK_INT(vb_normalize_create(&nz, &nopts, &err), VB_OK);
-    vb_extract_opts opts = {0};
-    opts.rules_dir = "rules";
-    VB_CHECK_INT(vb_extract_create(&ex, &opts, &err), VB_OK);
-    if (!nz || !ex) {
-        fprintf(stderr, "set-up failed: %s\n", err.message);
+    if (!vb_test_extract_open(&nz, &ex))
         return 1;
-    }
     test_references();
     test_references_ocr();
     test_tasks();
     test_targets();
-    vb_extract_destroy(&ex);
-    vb_normalize_destroy(&nz);
-    return vb_test_finish();
+    return vb_test_extract_close(&nz, &ex);
 }
