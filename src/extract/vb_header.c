@@ -411,10 +411,10 @@ static vb_status find_recipients(vb_extract *ex, const vb_text *t, const vb_line
                                  vb_record *rec)
 {
     vb_document *d = &rec->doc;
-    size_t i = vb_lines_at(l, start->start);
-    int misses = 0;
+    size_t heading = vb_lines_at(l, start->start), i = heading;
+    int misses = 0, below = 0; /* non-blank lines seen under the heading */
     for (; i < l->n; i++) {
-        size_t s = i == vb_lines_at(l, start->start) ? start->end : l->starts[i];
+        size_t s = i == heading ? start->end : l->starts[i];
         size_t e = l->ends[i];
         for (size_t c = 0; c < n_cuts; c++)
             if (cuts[c].s != cuts[c].e && overlaps_line(&cuts[c], s, e) && cuts[c].s >= s &&
@@ -424,9 +424,12 @@ static vb_status find_recipients(vb_extract *ex, const vb_text *t, const vb_line
             continue;
         vb_hit h;
         size_t is, ie;
-        /* once the list has begun, a line whose bullet OCR lost still counts */
+        /* once the list has begun, or on the line right under the heading, a
+         * line whose bullet OCR lost or misread ("~ Bộ Công an") still counts */
+        int first_below = i != heading && below++ == 0;
         if ((vb_find(ex, "recipients.item", t, s, e, &h) ||
-             (d->n_recipients && vb_find(ex, "recipients.loose", t, s, e, &h))) &&
+             ((d->n_recipients || first_below) &&
+              vb_find(ex, "recipients.loose", t, s, e, &h))) &&
             vb_hit_field(&h, "item", &is, &ie) && ie > is) {
             misses = 0;
             /* "(b/c)", "(để biết)": how the copy is meant, not who gets it */

