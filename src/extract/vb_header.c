@@ -165,10 +165,38 @@ static void strip_motto(vb_extract *ex, const vb_text *t, size_t s, size_t e, ch
 }
 
 /* A name in canonical form when the agency lexicon has it, else issuer case. */
+/* A copy of a header line without the specks OCR read as punctuation after a
+ * word inside a name ("SỞ TƯ. PHÁP"): a body's name has none there, but for
+ * the abbreviation "TP." (thành phố). */
+static char *drop_specks(const char *s)
+{
+    vb_buf b = {0};
+    size_t len = strlen(s), i = 0;
+    while (i < len) {
+        size_t j = i;
+        while (j < len && s[j] != ' ')
+            j++;
+        size_t k = j;
+        if (k - i > 1 && j < len && strchr(".,;:", s[k - 1]) &&
+            !(k - i == 3 && !strncmp(s + i, "TP", 2)))
+            k--;
+        vb_buf_append(&b, s + i, k - i);
+        if (j < len)
+            vb_buf_putc(&b, ' ');
+        i = j + 1;
+    }
+    return vb_buf_steal(&b, NULL);
+}
+
 static char *body_case(vb_extract *ex, const char *s)
 {
-    const char *canon = vb_agency_canon(ex, s, strlen(s));
-    return canon ? strdup(canon) : issuer_case(ex, s);
+    char *clean = drop_specks(s);
+    if (!clean)
+        return NULL;
+    const char *canon = vb_agency_canon(ex, clean, strlen(clean));
+    char *out = canon ? strdup(canon) : issuer_case(ex, clean);
+    free(clean);
+    return out;
 }
 
 static char *find_issuer(vb_extract *ex, const vb_text *t, const vb_lines *l, size_t end)

@@ -135,6 +135,16 @@ static void test_partial(void)
     vb_record_free(&rec);
     vb_text_free(&t);
 
+    /* a speck read as a full stop inside the issuer's name */
+    vb_test_extract_text(nz, ex,
+                         "UBND TỈNH NGHỆ AN\nSỞ TƯ. PHÁP\nSố: 22/HD-STP\n"
+                         "Nghệ An, ngày 08 tháng 01 năm 2026\nHƯỚNG DẪN\nCông tác phổ biến\n",
+                         &t, &rec);
+    VB_CHECK_STR(rec.doc.issuer, "Sở Tư pháp tỉnh Nghệ An");
+    VB_CHECK_STR(rec.doc.date, "2026-01-08");
+    vb_record_free(&rec);
+    vb_text_free(&t);
+
     vb_test_extract_text(nz, ex, "Văn bản không có phần đầu.\n", &t, &rec);
     VB_CHECK_STR(rec.doc.date, NULL);
     VB_CHECK_STR(rec.doc.symbol, NULL);
