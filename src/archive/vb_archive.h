@@ -84,8 +84,8 @@ vb_status vb_archive_put_failure(vb_archive *a, const char *sha256, const char *
 
 typedef enum vb_archive_state {
     VB_ARCHIVE_ABSENT = 0,
-    VB_ARCHIVE_STORED = 1, /* stored as ok */
-    VB_ARCHIVE_FAILED = 2, /* stored as a failure */
+    VB_ARCHIVE_STORED = 1,    /* stored as ok */
+    VB_ARCHIVE_FAILED = 2,    /* stored as a failure */
     VB_ARCHIVE_SUPERSEDED = 3 /* stored as ok, but a newer version of its path came since
                                  (a file changed back to this content must be put again) */
 } vb_archive_state;

@@ -12,10 +12,10 @@
 /* Exit codes (documented in README.md; never renumber). */
 enum {
     VB_EXIT_OK = 0,
-    VB_EXIT_USAGE = 1,       /* bad arguments */
-    VB_EXIT_INPUT = 2,       /* an input could not be read or processed (others were) */
-    VB_EXIT_CONFIG = 3,      /* rule or configuration error */
-    VB_EXIT_INTERNAL = 4,    /* internal error */
+    VB_EXIT_USAGE = 1,    /* bad arguments */
+    VB_EXIT_INPUT = 2,    /* an input could not be read or processed (others were) */
+    VB_EXIT_CONFIG = 3,   /* rule or configuration error */
+    VB_EXIT_INTERNAL = 4, /* internal error */
     VB_EXIT_INTERRUPTED = 130
 };
 

@@ -12,11 +12,11 @@
 #include "vb_ocr.h"
 
 typedef struct doc_cmd {
-    int extract;        /* 0: print text (ocr); 1: print records (extract) */
-    int raw;            /* ocr --raw: Tesseract's text untouched */
+    int extract; /* 0: print text (ocr); 1: print records (extract) */
+    int raw;     /* ocr --raw: Tesseract's text untouched */
     record_builder rb;
-    int worst;          /* exit code so far */
-    int printed;        /* documents printed (ocr: separator) */
+    int worst;   /* exit code so far */
+    int printed; /* documents printed (ocr: separator) */
 } doc_cmd;
 
 static void worsen(doc_cmd *c, int code)
@@ -69,8 +69,9 @@ static void usage_docs(FILE *f, const char *cmd)
         fprintf(f, "  --raw        print Tesseract's text without normalisation\n"
                    "Prints UTF-8 text; pages (and documents) are separated by a form feed.\n");
     else
-        fprintf(f, "  --rules DIR  rule directory (default: %s)\n"
-                   "Prints one JSON record (vanban.record/1) per input, one per line.\n",
+        fprintf(f,
+                "  --rules DIR  rule directory (default: %s)\n"
+                "Prints one JSON record (vanban.record/1) per input, one per line.\n",
                 vb_rules_default_dir());
 }
 
@@ -78,11 +79,10 @@ static int run_docs(int argc, char **argv, int extract)
 {
     const char *cmd = extract ? "extract" : "ocr";
     static const struct option longopts[] = {
-        {"jobs", required_argument, NULL, 'j'}, {"lang", required_argument, NULL, 'l'},
-        {"no-clean", no_argument, NULL, 'C'},   {"raw", no_argument, NULL, 'r'},
+        {"jobs", required_argument, NULL, 'j'},  {"lang", required_argument, NULL, 'l'},
+        {"no-clean", no_argument, NULL, 'C'},    {"raw", no_argument, NULL, 'r'},
         {"rules", required_argument, NULL, 'R'}, {"help", no_argument, NULL, 'h'},
-        {"stats", no_argument, NULL, 'S'},
-        {NULL, 0, NULL, 0}};
+        {"stats", no_argument, NULL, 'S'},       {NULL, 0, NULL, 0}};
     pipeline_opts po = {0};
     doc_cmd c = {.extract = extract};
     const char *rules_dir = NULL;
@@ -140,6 +140,12 @@ static int run_docs(int argc, char **argv, int extract)
     return c.worst;
 }
 
-int cmd_ocr(int argc, char **argv) { return run_docs(argc, argv, 0); }
+int cmd_ocr(int argc, char **argv)
+{
+    return run_docs(argc, argv, 0);
+}
 
-int cmd_extract(int argc, char **argv) { return run_docs(argc, argv, 1); }
+int cmd_extract(int argc, char **argv)
+{
+    return run_docs(argc, argv, 1);
+}

@@ -13,24 +13,23 @@
 
 static void usage(FILE *f)
 {
-    fprintf(f,
-            "usage: vanban normalize [--explain] [--tone-style old|new|keep] [--no-restore]\n"
-            "                        [--encoding auto|tcvn3|vni|NAME] [FILE|-]\n"
-            "  Writes the text restored: legacy encodings and mojibake converted, NFC,\n"
-            "  whitespace and dashes cleaned, diacritics restored and OCR errors repaired.\n"
-            "  --explain      one JSON line per change instead of the text\n"
-            "                 (offset, before, after, score, why)\n"
-            "  --tone-style   old: hòa, thủy; new: hoà, thuỷ; keep (default): as found\n"
-            "  --no-restore   clean-up and NFC only\n"
-            "  --encoding     how to read input that is not UTF-8 (default: refuse it)\n");
+    fprintf(f, "usage: vanban normalize [--explain] [--tone-style old|new|keep] [--no-restore]\n"
+               "                        [--encoding auto|tcvn3|vni|NAME] [FILE|-]\n"
+               "  Writes the text restored: legacy encodings and mojibake converted, NFC,\n"
+               "  whitespace and dashes cleaned, diacritics restored and OCR errors repaired.\n"
+               "  --explain      one JSON line per change instead of the text\n"
+               "                 (offset, before, after, score, why)\n"
+               "  --tone-style   old: hòa, thủy; new: hoà, thuỷ; keep (default): as found\n"
+               "  --no-restore   clean-up and NFC only\n"
+               "  --encoding     how to read input that is not UTF-8 (default: refuse it)\n");
 }
 
 static int print_changes(const vb_change *ch, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
-        json_t *o = json_pack("{s:I,s:s,s:s,s:f,s:s}", "offset", (json_int_t)ch[i].offset,
-                              "before", ch[i].before, "after", ch[i].after, "score",
-                              ch[i].score, "why", ch[i].why ? ch[i].why : "");
+        json_t *o = json_pack("{s:I,s:s,s:s,s:f,s:s}", "offset", (json_int_t)ch[i].offset, "before",
+                              ch[i].before, "after", ch[i].after, "score", ch[i].score, "why",
+                              ch[i].why ? ch[i].why : "");
         /* A token cut at 63 bytes may end inside a character: jansson refuses
          * it rather than write bad UTF-8, and so do we. */
         char *line = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
@@ -45,9 +44,9 @@ static int print_changes(const vb_change *ch, size_t n)
 int cmd_normalize(int argc, char **argv)
 {
     static const struct option longopts[] = {
-        {"explain", no_argument, NULL, 'x'},         {"tone-style", required_argument, NULL, 't'},
-        {"no-restore", no_argument, NULL, 'n'},      {"encoding", required_argument, NULL, 'e'},
-        {"help", no_argument, NULL, 'h'},            {NULL, 0, NULL, 0}};
+        {"explain", no_argument, NULL, 'x'},    {"tone-style", required_argument, NULL, 't'},
+        {"no-restore", no_argument, NULL, 'n'}, {"encoding", required_argument, NULL, 'e'},
+        {"help", no_argument, NULL, 'h'},       {NULL, 0, NULL, 0}};
     vb_normalize_opts o = {0};
     int explain = 0, opt;
     optind = 1;

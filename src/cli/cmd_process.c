@@ -31,7 +31,10 @@ typedef struct content_set {
     size_t cap, n;
 } content_set;
 
-static int hex_value(char h) { return h <= '9' ? h - '0' : h - 'a' + 10; }
+static int hex_value(char h)
+{
+    return h <= '9' ? h - '0' : h - 'a' + 10;
+}
 
 static int slot_empty(const unsigned char *k)
 {
@@ -80,7 +83,7 @@ static int content_seen(content_set *set, const char *sha256)
 typedef struct process_cmd {
     record_builder rb;
     vb_archive *db;
-    FILE *out;  /* --out, or NULL */
+    FILE *out; /* --out, or NULL */
     const char *out_path;
     int out_broken; /* a write to --out failed (reported once) */
     int force;
@@ -88,14 +91,14 @@ typedef struct process_cmd {
     int worst;
     size_t total;
     int skipped, stored, failed;
-    int partial; /* stored, but some pages could not be read (exit code 2) */
+    int partial;        /* stored, but some pages could not be read (exit code 2) */
     int pending_commit; /* puts in the open batch; 0 when none is open */
     double batch_started;
     double started;
     double last_draw;
     int pages_done, pages_seen; /* as last reported by the pipeline */
-    int progress; /* draw a progress bar (stderr is a terminal) */
-    int bar_shown; /* the bar is on the last line of stderr */
+    int progress;               /* draw a progress bar (stderr is a terminal) */
+    int bar_shown;              /* the bar is on the last line of stderr */
 } process_cmd;
 
 /* A message must not be glued to the end of the bar: erase the bar, and let
@@ -125,8 +128,7 @@ static void commit(process_cmd *c, int force)
 {
     if (!c->pending_commit)
         return;
-    if (!force && c->pending_commit < COMMIT_DOCS &&
-        vb_now() - c->batch_started < COMMIT_SECONDS)
+    if (!force && c->pending_commit < COMMIT_DOCS && vb_now() - c->batch_started < COMMIT_SECONDS)
         return;
     vb_error e;
     vb_error_clear(&e);
@@ -176,8 +178,8 @@ static void write_line(process_cmd *c, const char *json)
     }
 }
 
-static void store_failure(process_cmd *c, const char *sha256, const char *path,
-                          const vb_error *why, const char *json)
+static void store_failure(process_cmd *c, const char *sha256, const char *path, const vb_error *why,
+                          const char *json)
 {
     vb_error e;
     vb_error_clear(&e);
@@ -326,32 +328,34 @@ static int parse_shard(const char *arg, int *k, int *n)
 
 static void usage(FILE *f)
 {
-    fprintf(f,
-            "usage: vanban process PATH... --db ARCHIVE.db [--jobs N] [--out RECORDS.jsonl]\n"
-            "                      [--shard K/N] [--force] [--quiet]\n"
-            "  Walks folders (every PDF, TIFF, PNG, JPEG and *.txt file), processes each\n"
-            "  document and stores its record in the archive. Documents already stored\n"
-            "  (same content) are skipped unless --force; Ctrl-C stops cleanly and the\n"
-            "  next run resumes.\n"
-            "  --shard K/N  take only the K-th of N deterministic shares of the inputs,\n"
-            "               by path: run every share with the same PATH arguments\n"
-            "               (default from SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT, or\n"
-            "               JOB_COMPLETION_INDEX/VANBAN_SHARDS)\n"
-            "  --out FILE   also append the record of every input processed (stored or\n"
-            "               failed; not the skipped ones) to FILE, JSON Lines\n"
-            "  --quiet      no progress bar and no summary; errors are still reported\n"
-            "  Exit code 0: every input stored or skipped; 2: some failed (each recorded\n"
-            "  in the archive and --out with its reason); 130: interrupted, run again.\n");
+    fprintf(f, "usage: vanban process PATH... --db ARCHIVE.db [--jobs N] [--out RECORDS.jsonl]\n"
+               "                      [--shard K/N] [--force] [--quiet]\n"
+               "  Walks folders (every PDF, TIFF, PNG, JPEG and *.txt file), processes each\n"
+               "  document and stores its record in the archive. Documents already stored\n"
+               "  (same content) are skipped unless --force; Ctrl-C stops cleanly and the\n"
+               "  next run resumes.\n"
+               "  --shard K/N  take only the K-th of N deterministic shares of the inputs,\n"
+               "               by path: run every share with the same PATH arguments\n"
+               "               (default from SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT, or\n"
+               "               JOB_COMPLETION_INDEX/VANBAN_SHARDS)\n"
+               "  --out FILE   also append the record of every input processed (stored or\n"
+               "               failed; not the skipped ones) to FILE, JSON Lines\n"
+               "  --quiet      no progress bar and no summary; errors are still reported\n"
+               "  Exit code 0: every input stored or skipped; 2: some failed (each recorded\n"
+               "  in the archive and --out with its reason); 130: interrupted, run again.\n");
 }
 
 int cmd_process(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"db", required_argument, NULL, 'd'},    {"jobs", required_argument, NULL, 'j'},
-        {"out", required_argument, NULL, 'o'},   {"shard", required_argument, NULL, 's'},
-        {"force", no_argument, NULL, 'f'},       {"quiet", no_argument, NULL, 'q'},
-        {"rules", required_argument, NULL, 'R'}, {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
+    static const struct option longopts[] = {{"db", required_argument, NULL, 'd'},
+                                             {"jobs", required_argument, NULL, 'j'},
+                                             {"out", required_argument, NULL, 'o'},
+                                             {"shard", required_argument, NULL, 's'},
+                                             {"force", no_argument, NULL, 'f'},
+                                             {"quiet", no_argument, NULL, 'q'},
+                                             {"rules", required_argument, NULL, 'R'},
+                                             {"help", no_argument, NULL, 'h'},
+                                             {NULL, 0, NULL, 0}};
     const char *db_path = NULL, *out_path = NULL, *shard = NULL, *rules_dir = NULL;
     process_cmd c = {0};
     pipeline_opts po = {0};
@@ -463,8 +467,7 @@ int cmd_process(int argc, char **argv)
     if (!quiet) {
         char partial[64] = "", ignored[96] = "";
         if (c.partial)
-            snprintf(partial, sizeof partial, " (%d with pages that could not be read)",
-                     c.partial);
+            snprintf(partial, sizeof partial, " (%d with pages that could not be read)", c.partial);
         if (w.n_ignored)
             snprintf(ignored, sizeof ignored,
                      "; %zu other file(s) left out (not PDF, TIFF, PNG, JPEG or *.txt)",
@@ -472,9 +475,8 @@ int cmd_process(int argc, char **argv)
         fprintf(stderr,
                 "vanban: %s: %d stored%s, %d skipped (already in the archive), %d failed, "
                 "%d pages OCR'd in %.1f s%s%s\n",
-                db_path, c.stored, partial, c.skipped, c.failed, stats.pages,
-                vb_now() - c.started, ignored,
-                stats.interrupted ? "; interrupted, run again to resume" : "");
+                db_path, c.stored, partial, c.skipped, c.failed, stats.pages, vb_now() - c.started,
+                ignored, stats.interrupted ? "; interrupted, run again to resume" : "");
     }
     walk_result_free(&w);
     free(c.seen.slot);

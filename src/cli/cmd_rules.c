@@ -16,8 +16,9 @@ static void print_diag(void *user, const vb_error *d)
 int cmd_rules(int argc, char **argv)
 {
     if (argc < 2 || strcmp(argv[1], "check") != 0 || argc > 3) {
-        fprintf(stderr, "usage: vanban rules check [DIR]\n"
-                        "  Compiles every rule file in DIR (default: %s) and runs its examples.\n",
+        fprintf(stderr,
+                "usage: vanban rules check [DIR]\n"
+                "  Compiles every rule file in DIR (default: %s) and runs its examples.\n",
                 vb_rules_default_dir());
         return VB_EXIT_USAGE;
     }

@@ -55,7 +55,10 @@ static void ensure_omp_limit(char **argv)
     /* exec failed: carry on, slower but correct. */
 }
 
-static void quiet_leptonica(const char *msg) { (void)msg; }
+static void quiet_leptonica(const char *msg)
+{
+    (void)msg;
+}
 
 int main(int argc, char **argv)
 {

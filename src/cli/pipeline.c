@@ -16,7 +16,7 @@ typedef struct pipeline {
     pthread_cond_t changed;
     pipeline_doc **docs; /* in input order; NULL once handed out */
     size_t n_docs;
-    size_t next_out;     /* first document not yet handed out */
+    size_t next_out; /* first document not yet handed out */
     pipeline_stats *stats;
     int pages_done;
     int pages_seen;
@@ -160,7 +160,10 @@ static vb_status ensure_ocr(pipeline *pl, vb_error *err)
     return vb_ocr_create(&pl->ocr, &o, err);
 }
 
-static int stopping(const pipeline *pl) { return pl->opts->stop && *pl->opts->stop; }
+static int stopping(const pipeline *pl)
+{
+    return pl->opts->stop && *pl->opts->stop;
+}
 
 static void report_progress(pipeline *pl)
 {

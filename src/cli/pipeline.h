@@ -17,22 +17,22 @@
 #include "vb_ingest.h"
 
 typedef struct pipeline_doc {
-    size_t seq;           /* position in the input list */
+    size_t seq; /* position in the input list */
     char *path;
     char sha256[65];
     vb_media media;
     int n_pages;
-    char **page_text;     /* n_pages entries; NULL where a page failed */
-    double *page_conf;    /* -1 where not OCR'd */
-    int ocr_pages;        /* pages that went through OCR */
-    int text_pages;       /* pages that had text (PDF text layer or text file) */
-    vb_error open_err;    /* set when the input could not be opened at all */
-    vb_error page_err;    /* the first page that failed, if any */
+    char **page_text;  /* n_pages entries; NULL where a page failed */
+    double *page_conf; /* -1 where not OCR'd */
+    int ocr_pages;     /* pages that went through OCR */
+    int text_pages;    /* pages that had text (PDF text layer or text file) */
+    vb_error open_err; /* set when the input could not be opened at all */
+    vb_error page_err; /* the first page that failed, if any */
     int failed_pages;
-    char **warnings;      /* "page 2: no resolution in the file, assumed 300 dpi" */
+    char **warnings; /* "page 2: no resolution in the file, assumed 300 dpi" */
     size_t n_warnings;
-    int skipped;          /* the skip callback left it out */
-    int interrupted;      /* stopped before every page was recognised */
+    int skipped;     /* the skip callback left it out */
+    int interrupted; /* stopped before every page was recognised */
     /* private */
     int pending;
     int submitted_all;
@@ -48,19 +48,18 @@ double pipeline_doc_confidence(const pipeline_doc *doc);
 typedef int (*pipeline_doc_fn)(void *user, pipeline_doc *doc);
 /* Return non-zero from skip to leave an input out before it is OCR'd. */
 typedef int (*pipeline_skip_fn)(void *user, const char *path, const char *sha256);
-typedef void (*pipeline_progress_fn)(void *user, int docs_done, int pages_done,
-                                     int pages_seen);
+typedef void (*pipeline_progress_fn)(void *user, int docs_done, int pages_done, int pages_seen);
 
 typedef struct pipeline_opts {
     int jobs;
     const char *lang;
     int no_clean;
     int dpi;
-    pipeline_doc_fn on_document;  /* required */
-    pipeline_skip_fn skip;        /* optional */
-    pipeline_progress_fn progress;/* optional, main thread */
+    pipeline_doc_fn on_document;   /* required */
+    pipeline_skip_fn skip;         /* optional */
+    pipeline_progress_fn progress; /* optional, main thread */
     void *user;
-    volatile sig_atomic_t *stop;  /* set by a signal handler: finish in-flight pages, stop */
+    volatile sig_atomic_t *stop; /* set by a signal handler: finish in-flight pages, stop */
 } pipeline_opts;
 
 typedef struct pipeline_stats {

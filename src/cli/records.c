@@ -81,8 +81,7 @@ static int report_pages(const pipeline_doc *doc)
     return cli_exit_code(doc->page_err.code);
 }
 
-char *record_text(record_builder *rb, const pipeline_doc *doc, int raw, size_t *len,
-                  int *exit_code)
+char *record_text(record_builder *rb, const pipeline_doc *doc, int raw, size_t *len, int *exit_code)
 {
     *exit_code = VB_EXIT_OK;
     if (doc->open_err.code != VB_OK) {

@@ -22,11 +22,11 @@ int record_builder_init(record_builder *rb, int with_extract, const char *rules_
 void record_builder_free(record_builder *rb);
 
 typedef struct record_result {
-    char *json;        /* the record line (malloc'd), or NULL if not even a failure
-                          record could be made */
-    int failed;        /* 1: the input failed; json is a failure record */
-    vb_error failure;  /* why, when failed */
-    int exit_code;     /* what this document calls for (0 if all went well) */
+    char *json;       /* the record line (malloc'd), or NULL if not even a failure
+                         record could be made */
+    int failed;       /* 1: the input failed; json is a failure record */
+    vb_error failure; /* why, when failed */
+    int exit_code;    /* what this document calls for (0 if all went well) */
 } record_result;
 
 /* The record for `doc`. */

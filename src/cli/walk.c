@@ -93,8 +93,9 @@ static void walk_dir(walker *w, const char *dir, const struct stat *st)
     for (size_t i = 0; i < w->n_seen; i++) {
         if (w->seen[i].dev == st->st_dev && w->seen[i].ino == st->st_ino) {
             if (w->seen[i].open)
-                add_problem(w, dir, "directory loop: a symbolic link leads back to a folder "
-                                    "that contains it; not followed");
+                add_problem(w, dir,
+                            "directory loop: a symbolic link leads back to a folder "
+                            "that contains it; not followed");
             return;
         }
     }
@@ -134,8 +135,7 @@ static void walk_dir(walker *w, const char *dir, const struct stat *st)
         size_t len = strlen(dir) + strlen(names[i]) + 2;
         char *path = malloc(len);
         if (path) {
-            snprintf(path, len, "%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/",
-                     names[i]);
+            snprintf(path, len, "%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", names[i]);
             struct stat s;
             if (stat(path, &s) != 0) {
                 add_problem(w, path, "cannot read: %s", strerror(errno));

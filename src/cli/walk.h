@@ -12,7 +12,7 @@ typedef struct walk_result {
     struct walk_problem {
         char *path;
         char *reason;
-    } *problems;
+    } * problems;
     size_t n_problems, cap_problems;
     size_t n_ignored; /* files in folders that are of no type vanban reads */
 } walk_result;

@@ -104,8 +104,7 @@ static json_t *string_value(emit_ctx *c, const char *s, const char *path, vb_sta
     return j;
 }
 
-static vb_status put_str(emit_ctx *c, json_t *obj, const char *key, const char *s,
-                         const char *path)
+static vb_status put_str(emit_ctx *c, json_t *obj, const char *key, const char *s, const char *path)
 {
     vb_status st;
     json_t *j = string_value(c, s, path, &st);
@@ -162,8 +161,8 @@ static vb_status put_object(emit_ctx *c, json_t *parent, const char *key, const 
     return st != VB_OK ? st : put_fields(c, o, path, f, n);
 }
 
-static vb_status put_string_array(emit_ctx *c, json_t *obj, const char *key,
-                                  char *const *items, size_t n, const char *path)
+static vb_status put_string_array(emit_ctx *c, json_t *obj, const char *key, char *const *items,
+                                  size_t n, const char *path)
 {
     json_t *arr = json_array();
     vb_status st = put(c, obj, key, arr);
@@ -297,11 +296,17 @@ static vb_status emit_document(emit_ctx *c, json_t *rec, const vb_document *d)
 
 /* ---- references, targets, tasks (issue 4) ---- */
 
-static json_t *year_value(int y) { return y >= 1900 && y <= 2200 ? json_integer(y) : json_null(); }
+static json_t *year_value(int y)
+{
+    return y >= 1900 && y <= 2200 ? json_integer(y) : json_null();
+}
 
 /* A required text member: NULL or "" make the item unusable, so the caller
  * drops the item with a warning. */
-static int has_text(const char *s) { return s && *s; }
+static int has_text(const char *s)
+{
+    return s && *s;
+}
 
 static vb_status emit_mentions(emit_ctx *c, json_t *ref, const vb_reference *r, size_t ri)
 {
@@ -549,8 +554,7 @@ static vb_status check_source(const vb_emit_source *src, int required, vb_error 
     return VB_OK;
 }
 
-static vb_status emit(const vb_emit_input *in, const vb_error *failure, char **json,
-                      vb_error *err)
+static vb_status emit(const vb_emit_input *in, const vb_error *failure, char **json, vb_error *err)
 {
     *json = NULL;
     vb_status st = check_source(&in->source, failure == NULL, err);
@@ -622,22 +626,14 @@ vb_status vb_emit_failure(const vb_emit_source *src, const vb_error *failure, ch
 const char *vb_emit_error_code(vb_status code)
 {
     switch (code) {
-    case VB_ERR_USAGE:
-        return "usage";
-    case VB_ERR_INPUT:
-        return "input";
-    case VB_ERR_RULES:
-        return "rules";
-    case VB_ERR_INTERNAL:
-        return "internal";
-    case VB_ERR_NOMEM:
-        return "nomem";
-    case VB_ERR_INTERRUPTED:
-        return "interrupted";
-    case VB_ERR_LIMIT:
-        return "limit";
-    case VB_OK:
-        break;
+    case VB_ERR_USAGE: return "usage";
+    case VB_ERR_INPUT: return "input";
+    case VB_ERR_RULES: return "rules";
+    case VB_ERR_INTERNAL: return "internal";
+    case VB_ERR_NOMEM: return "nomem";
+    case VB_ERR_INTERRUPTED: return "interrupted";
+    case VB_ERR_LIMIT: return "limit";
+    case VB_OK: break;
     }
     return "internal";
 }

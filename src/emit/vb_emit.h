@@ -33,10 +33,10 @@ typedef struct vb_emit_source {
 } vb_emit_source;
 
 typedef struct vb_emit_input {
-    vb_emit_source source;   /* sha256 and text_origin are required */
-    const vb_record *record; /* NULL: document fields null, with a warning */
-    const vb_text *text;     /* NULL: "text" null, with a warning */
-    double ocr_confidence;   /* mean page confidence 0-100; < 0 when not OCR'd */
+    vb_emit_source source;             /* sha256 and text_origin are required */
+    const vb_record *record;           /* NULL: document fields null, with a warning */
+    const vb_text *text;               /* NULL: "text" null, with a warning */
+    double ocr_confidence;             /* mean page confidence 0-100; < 0 when not OCR'd */
     const char *const *extra_warnings; /* warnings from earlier stages */
     size_t n_extra_warnings;
 } vb_emit_input;

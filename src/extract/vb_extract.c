@@ -16,7 +16,10 @@
 #include <unicode/ustring.h>
 #include <unicode/utf8.h>
 
-const char *vb_rules_default_dir(void) { return VANBAN_DATA_DIR "/rules"; }
+const char *vb_rules_default_dir(void)
+{
+    return VANBAN_DATA_DIR "/rules";
+}
 
 vb_status vb_extract_create(vb_extract **out, const vb_extract_opts *opts, vb_error *err)
 {
@@ -48,8 +51,8 @@ void vb_extract_destroy(vb_extract **ex)
     *ex = NULL;
 }
 
-vb_status vb_rules_check(const char *rules_dir, vb_diag_fn diag, void *user, int *n_ok,
-                         int *n_bad, vb_error *err)
+vb_status vb_rules_check(const char *rules_dir, vb_diag_fn diag, void *user, int *n_ok, int *n_bad,
+                         vb_error *err)
 {
     vb_ruleset *rs = NULL;
     int ok = 0, bad = 0;
@@ -112,7 +115,10 @@ vb_status vb_warn(vb_record *rec, const char *fmt, ...)
     return vb_strv_push(&rec->warnings, &rec->n_warnings, vb_buf_steal(&b, NULL));
 }
 
-static void mention_free(vb_mention *m) { free(m->text); }
+static void mention_free(vb_mention *m)
+{
+    free(m->text);
+}
 
 void vb_record_free(vb_record *rec)
 {
@@ -373,9 +379,18 @@ done:
     return out;
 }
 
-char *vb_case_lower(const char *s, size_t len) { return case_convert(s, len, u_strToLower); }
-char *vb_case_upper(const char *s, size_t len) { return case_convert(s, len, u_strToUpper); }
-char *vb_case_title(const char *s, size_t len) { return case_convert(s, len, to_title); }
+char *vb_case_lower(const char *s, size_t len)
+{
+    return case_convert(s, len, u_strToLower);
+}
+char *vb_case_upper(const char *s, size_t len)
+{
+    return case_convert(s, len, u_strToUpper);
+}
+char *vb_case_title(const char *s, size_t len)
+{
+    return case_convert(s, len, to_title);
+}
 
 char *vb_case_sentence(const char *s, size_t len)
 {
@@ -498,8 +513,8 @@ static const char *type_segment(vb_extract *ex, const char *seg, size_t len)
     return r ? is_type_code(ex, r, strlen(r)) : NULL;
 }
 
-char *vb_symbol_canon(vb_extract *ex, const char *s, size_t len, const char **type,
-                      char **number, char **year, char **issuer_code)
+char *vb_symbol_canon(vb_extract *ex, const char *s, size_t len, const char **type, char **number,
+                      char **year, char **issuer_code)
 {
     vb_buf c = {0};
     for (size_t i = 0; i < len; i++) {

@@ -78,21 +78,21 @@ typedef struct vb_reference {
     char *date;      /* ISO 8601 or NULL */
     char *issuer;    /* "Bộ Công an" or NULL */
     vb_ref_role role;
-    char *title;     /* the quoted title ("về ...") or NULL */
+    char *title; /* the quoted title ("về ...") or NULL */
     vb_mention *mentions;
     size_t n_mentions;
 } vb_reference;
 
 typedef enum vb_deadline_kind {
-    VB_DEADLINE_NONE = 0, /* no deadline stated */
-    VB_DEADLINE_DATE,     /* "ngày 25/01/2026" */
-    VB_DEADLINE_BEFORE,   /* "trước ngày 25/01/2026", "chậm nhất ngày ..." */
-    VB_DEADLINE_QUARTER,  /* "quý I/2026" */
-    VB_DEADLINE_HALF,     /* "6 tháng đầu năm 2026" */
-    VB_DEADLINE_YEAR,     /* "đến năm 2030", "cuối năm 2026", "trong tháng 01/2026" */
-    VB_DEADLINE_PERIOD,   /* "giai đoạn 2026 - 2030" */
-    VB_DEADLINE_RECURRING,/* "hằng năm", "định kỳ" */
-    VB_DEADLINE_ONGOING   /* "thường xuyên" */
+    VB_DEADLINE_NONE = 0,  /* no deadline stated */
+    VB_DEADLINE_DATE,      /* "ngày 25/01/2026" */
+    VB_DEADLINE_BEFORE,    /* "trước ngày 25/01/2026", "chậm nhất ngày ..." */
+    VB_DEADLINE_QUARTER,   /* "quý I/2026" */
+    VB_DEADLINE_HALF,      /* "6 tháng đầu năm 2026" */
+    VB_DEADLINE_YEAR,      /* "đến năm 2030", "cuối năm 2026", "trong tháng 01/2026" */
+    VB_DEADLINE_PERIOD,    /* "giai đoạn 2026 - 2030" */
+    VB_DEADLINE_RECURRING, /* "hằng năm", "định kỳ" */
+    VB_DEADLINE_ONGOING    /* "thường xuyên" */
 } vb_deadline_kind;
 
 typedef struct vb_deadline {
@@ -103,9 +103,9 @@ typedef struct vb_deadline {
 } vb_deadline;
 
 typedef struct vb_task {
-    char *text;       /* the task as written */
-    char *lead;       /* canonical agency (chủ trì) or NULL */
-    char **partners;  /* canonical agencies (phối hợp) */
+    char *text;      /* the task as written */
+    char *lead;      /* canonical agency (chủ trì) or NULL */
+    char **partners; /* canonical agencies (phối hợp) */
     size_t n_partners;
     vb_deadline deadline;
     size_t start, end; /* byte offsets of the task in the text */
@@ -121,8 +121,8 @@ typedef enum vb_comparator {
 } vb_comparator;
 
 typedef struct vb_target {
-    double value;   /* 100, 80, 1 */
-    char *unit;     /* "%" or a counted noun ("mô hình") */
+    double value; /* 100, 80, 1 */
+    char *unit;   /* "%" or a counted noun ("mô hình") */
     vb_comparator comparator;
     char *subject;  /* what the value is about */
     int by_year;    /* "đến năm 2030" -> 2030; 0 if none */
@@ -157,8 +157,8 @@ vb_status vb_extract_run(vb_extract *ex, const vb_text *text, vb_record *rec, vb
 /* Compile every rule file in `rules_dir` and run every example; each failure
  * goes to `diag`. Sets counts of rules that passed and failed. VB_OK only if
  * all passed. */
-vb_status vb_rules_check(const char *rules_dir, vb_diag_fn diag, void *user, int *n_ok,
-                         int *n_bad, vb_error *err);
+vb_status vb_rules_check(const char *rules_dir, vb_diag_fn diag, void *user, int *n_ok, int *n_bad,
+                         vb_error *err);
 
 /* The directory used when rules_dir is NULL. */
 const char *vb_rules_default_dir(void);

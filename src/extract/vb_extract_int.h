@@ -42,7 +42,7 @@ struct vb_extract {
     size_t n_agencies;
     vb_diag_fn diag;
     void *user;
-    int limit_hits; /* patterns that hit the match limit during the current run */
+    int limit_hits;            /* patterns that hit the match limit during the current run */
     size_t own_start, own_end; /* the document's own symbol in the header, if found */
 };
 
@@ -95,8 +95,8 @@ int vb_type_from_name(vb_extract *ex, const char *name, size_t len, const char *
 /* Canonical symbol: spaces removed, OCR variants of type codes repaired where
  * the repair is unambiguous. malloc'd. Sets *type (pointer into the lexicon)
  * to the type code found in it, or NULL. */
-char *vb_symbol_canon(vb_extract *ex, const char *s, size_t len, const char **type,
-                      char **number, char **year, char **issuer_code);
+char *vb_symbol_canon(vb_extract *ex, const char *s, size_t len, const char **type, char **number,
+                      char **year, char **issuer_code);
 
 /* Cell of column 1 of a lexicon whose fold key equals that of [s, s+len)
  * ("Hai Phong" -> "Hải Phòng" in places.tsv), or NULL. */
@@ -123,7 +123,6 @@ vb_status vb_strv_push(char ***v, size_t *n, char *s);
 vb_status vb_header_extract(vb_extract *ex, const vb_text *t, const vb_lines *l, vb_record *rec);
 vb_status vb_refs_extract(vb_extract *ex, const vb_text *t, const vb_lines *l, vb_record *rec);
 vb_status vb_tasks_extract(vb_extract *ex, const vb_text *t, const vb_lines *l, vb_record *rec);
-vb_status vb_targets_extract(vb_extract *ex, const vb_text *t, const vb_lines *l,
-                             vb_record *rec);
+vb_status vb_targets_extract(vb_extract *ex, const vb_text *t, const vb_lines *l, vb_record *rec);
 
 #endif

@@ -42,10 +42,11 @@ static int all_digits(const char *s)
  * as UBND, HĐND, MTTQ are not, and keep their capitals in sentence case. */
 static int is_syllable(const char *w, size_t n)
 {
-    static const char *onsets[] = {"ngh", "ch", "gh", "gi", "kh", "ng", "nh", "ph", "qu", "th",
-                                   "tr", "b",  "c",  "d",  "g",  "h",  "k",  "l",  "m",  "n",
-                                   "p",  "r",  "s",  "t",  "v",  "x",  ""};
-    static const char *finals[] = {"ch", "ng", "nh", "c", "m", "n", "p", "t", "i", "o", "u", "y", ""};
+    static const char *onsets[] = {"ngh", "ch", "gh", "gi", "kh", "ng", "nh", "ph", "qu",
+                                   "th",  "tr", "b",  "c",  "d",  "g",  "h",  "k",  "l",
+                                   "m",   "n",  "p",  "r",  "s",  "t",  "v",  "x",  ""};
+    static const char *finals[] = {"ch", "ng", "nh", "c", "m", "n", "p",
+                                   "t",  "i",  "o",  "u", "y", ""};
     size_t i = 0;
     for (size_t k = 0; k < sizeof onsets / sizeof *onsets; k++) {
         size_t l = strlen(onsets[k]);
@@ -259,8 +260,8 @@ static char *find_issuer(vb_extract *ex, const vb_text *t, const vb_lines *l, si
         /* the Gazette prints the body twice, once split over two lines */
         size_t half = all.len / 2;
         if (all.len > 4 && all.data[half] == ' ') {
-            char *a = vb_fold_str(all.data, half), *b = vb_fold_str(all.data + half + 1,
-                                                                      all.len - half - 1);
+            char *a = vb_fold_str(all.data, half),
+                 *b = vb_fold_str(all.data + half + 1, all.len - half - 1);
             if (a && b && strcmp(a, b) == 0)
                 all.data[half] = '\0';
             free(a);
@@ -432,7 +433,10 @@ static int find_last(vb_extract *ex, const char *family, const vb_text *t, size_
     return 0;
 }
 
-static int overlaps_line(const span *sp, size_t s, size_t e) { return sp->s < e && sp->e > s; }
+static int overlaps_line(const span *sp, size_t s, size_t e)
+{
+    return sp->s < e && sp->e > s;
+}
 
 static vb_status find_recipients(vb_extract *ex, const vb_text *t, const vb_lines *l,
                                  const vb_hit *start, const span *cuts, size_t n_cuts,
@@ -456,8 +460,7 @@ static vb_status find_recipients(vb_extract *ex, const vb_text *t, const vb_line
          * line whose bullet OCR lost or misread ("~ Bộ Công an") still counts */
         int first_below = i != heading && below++ == 0;
         if ((vb_find(ex, "recipients.item", t, s, e, &h) ||
-             ((d->n_recipients || first_below) &&
-              vb_find(ex, "recipients.loose", t, s, e, &h))) &&
+             ((d->n_recipients || first_below) && vb_find(ex, "recipients.loose", t, s, e, &h))) &&
             vb_hit_field(&h, "item", &is, &ie) && ie > is) {
             misses = 0;
             /* "(b/c)", "(để biết)": how the copy is meant, not who gets it */
@@ -617,9 +620,8 @@ vb_status vb_header_extract(vb_extract *ex, const vb_text *t, const vb_lines *l,
             vb_warn(rec, "document.date: %s illegible, partial date %s",
                     strlen(d->date) == 4 ? "day and month" : "day", d->date);
         d->place = trim_place(vb_hit_dup(&dh, t, "place"));
-        const char *known = d->place ? vb_lexicon_fold_lookup(ex, "places.tsv", d->place,
-                                                               strlen(d->place))
-                                     : NULL;
+        const char *known =
+            d->place ? vb_lexicon_fold_lookup(ex, "places.tsv", d->place, strlen(d->place)) : NULL;
         if (known) { /* "Tuyén Quang" -> "Tuyên Quang" */
             free(d->place);
             d->place = strdup(known);

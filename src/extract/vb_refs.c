@@ -61,8 +61,7 @@ static int overlaps(const cites *c, size_t s, size_t e)
     return lo < c->n && c->v[lo].start < e;
 }
 
-static int collect(vb_extract *ex, const vb_text *t, int fold, const cites *text_hits,
-                   cites *out)
+static int collect(vb_extract *ex, const vb_text *t, int fold, const cites *text_hits, cites *out)
 {
     size_t pos = 0;
     vb_hit h;
@@ -104,8 +103,8 @@ static int in_basis(vb_extract *ex, const vb_text *t, const vb_lines *l, size_t 
         if (li == 0)
             return 0;
         size_t ps = l->starts[li - 1], pe = l->ends[li - 1];
-        while (pe > ps && (t->text[pe - 1] == ' ' || t->text[pe - 1] == '\t' ||
-                           t->text[pe - 1] == '\r'))
+        while (pe > ps &&
+               (t->text[pe - 1] == ' ' || t->text[pe - 1] == '\t' || t->text[pe - 1] == '\r'))
             pe--;
         if (pe == ps || strchr(";.:", t->text[pe - 1]))
             return 0;
@@ -201,8 +200,8 @@ static vb_status add_cite(vb_extract *ex, const vb_text *t, const vb_lines *l, c
 {
     const char *type = NULL;
     char *number = NULL, *year = NULL, *icode = NULL;
-    char *sym = vb_symbol_canon(ex, t->text + c->sym_s, c->sym_e - c->sym_s, &type, &number,
-                                &year, &icode);
+    char *sym =
+        vb_symbol_canon(ex, t->text + c->sym_s, c->sym_e - c->sym_s, &type, &number, &year, &icode);
     vb_status st = VB_OK;
     if (!sym || (c->sym_s < ex->own_end && ex->own_start < c->sym_e)) {
         /* the document's own number in its header is not a reference */
@@ -301,8 +300,7 @@ static int same_number(const char *a, const char *b)
 
 /* "Thông tư số 124 (của Bộ Công an)": a mention of the one full citation with
  * that type and number (and issuer, when both say). */
-static vb_status resolve_short(vb_extract *ex, const vb_text *t, const vb_lines *l,
-                               vb_record *rec)
+static vb_status resolve_short(vb_extract *ex, const vb_text *t, const vb_lines *l, vb_record *rec)
 {
     size_t pos = 0;
     vb_hit h;
@@ -320,7 +318,8 @@ static vb_status resolve_short(vb_extract *ex, const vb_text *t, const vb_lines 
         int n = 0;
         for (size_t i = 0; i < rec->n_references; i++) {
             vb_reference *r = &rec->references[i];
-            if (!r->type || strcmp(r->type, code) != 0 || !r->number || !same_number(r->number, num))
+            if (!r->type || strcmp(r->type, code) != 0 || !r->number ||
+                !same_number(r->number, num))
                 continue;
             if (issuer && r->issuer && strcmp(issuer, r->issuer) != 0)
                 continue;
@@ -367,6 +366,6 @@ vb_status vb_refs_extract(vb_extract *ex, const vb_text *t, const vb_lines *l, v
     for (size_t i = 0; i < rec->n_references; i++)
         if (rec->references[i].n_mentions)
             qsort(rec->references[i].mentions, rec->references[i].n_mentions, sizeof(vb_mention),
-              cmp_mention);
+                  cmp_mention);
     return st;
 }

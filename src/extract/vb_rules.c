@@ -153,7 +153,10 @@ static int char_col(const char *line, size_t off)
     return col;
 }
 
-static int is_space(char c) { return c == ' ' || c == '\t'; }
+static int is_space(char c)
+{
+    return c == ' ' || c == '\t';
+}
 
 static void *xcalloc(size_t n, size_t sz)
 {
@@ -417,15 +420,20 @@ static variable *var_find(vb_ruleset *rs, const char *name, size_t len)
     return NULL;
 }
 
-static int is_var_start(char c) { return (c >= 'A' && c <= 'Z') || c == '_'; }
-static int is_var_char(char c) { return is_var_start(c) || (c >= '0' && c <= '9'); }
+static int is_var_start(char c)
+{
+    return (c >= 'A' && c <= 'Z') || c == '_';
+}
+static int is_var_char(char c)
+{
+    return is_var_start(c) || (c >= '0' && c <= '9');
+}
 
 static int var_expand(vb_ruleset *rs, variable *v);
 
 /* Expand $NAME references of src into out, with the source position of every
  * output byte in pos. Returns -1 if any reference failed (all reported). */
-static int expand(vb_ruleset *rs, const vb_buf *src, const posbuf *spos, vb_buf *out,
-                  posbuf *opos)
+static int expand(vb_ruleset *rs, const vb_buf *src, const posbuf *spos, vb_buf *out, posbuf *opos)
 {
     int ok = 0;
     for (size_t i = 0; i < src->len; i++) {
@@ -687,8 +695,8 @@ static vb_status parse_file(vb_ruleset *rs, const char *path)
             else if (vlen == 4 && !memcmp(val, "fold", 4))
                 cur->on_fold = 1;
             else {
-                diag_at(rs, path, lineno, vcol, "'on' is 'text' or 'fold', not '%.*s'",
-                        (int)vlen, val);
+                diag_at(rs, path, lineno, vcol, "'on' is 'text' or 'fold', not '%.*s'", (int)vlen,
+                        val);
                 cur->bad = 1;
             }
         } else if (KW("prefilter")) {
@@ -870,8 +878,9 @@ static void rule_compile(vb_ruleset *rs, vb_rule *r)
     }
     for (size_t i = 0; i < r->n_fields; i++) {
         if (!r->n_groups[i]) {
-            diag_at(rs, r->file, fl, fc, "rule '%s': field '%s' is not a named group of the pattern",
-                    r->id, r->fields[i]);
+            diag_at(rs, r->file, fl, fc,
+                    "rule '%s': field '%s' is not a named group of the pattern", r->id,
+                    r->fields[i]);
             r->bad = 1;
         }
     }
@@ -921,8 +930,8 @@ vb_status vb_ruleset_load(vb_ruleset **out, const char *dir, int keep_on_error, 
     char **names = NULL;
     size_t n = 0;
     while ((de = readdir(d))) {
-        if (de->d_name[0] == '.' || !(has_suffix(de->d_name, ".rules") ||
-                                      has_suffix(de->d_name, ".tsv")))
+        if (de->d_name[0] == '.' ||
+            !(has_suffix(de->d_name, ".rules") || has_suffix(de->d_name, ".tsv")))
             continue;
         if (grow((void **)&names, n, sizeof *names) == 0)
             names[n++] = strdup(de->d_name);
@@ -1038,8 +1047,14 @@ size_t vb_ruleset_family(const vb_ruleset *rs, const char *family, vb_rule **out
     return n;
 }
 
-const char *vb_rule_id(const vb_rule *r) { return r->id; }
-int vb_rule_on_fold(const vb_rule *r) { return r->on_fold; }
+const char *vb_rule_id(const vb_rule *r)
+{
+    return r->id;
+}
+int vb_rule_on_fold(const vb_rule *r)
+{
+    return r->on_fold;
+}
 
 /* First fold offset whose text offset is >= off. */
 static size_t fold_from_text(const vb_text *t, size_t off)
@@ -1055,8 +1070,7 @@ static size_t fold_from_text(const vb_text *t, size_t off)
     return lo;
 }
 
-int vb_rule_find(vb_rule *r, vb_ruleset *rs, const vb_text *t, size_t from, size_t to,
-                 vb_hit *hit)
+int vb_rule_find(vb_rule *r, vb_ruleset *rs, const vb_text *t, size_t from, size_t to, vb_hit *hit)
 {
     const char *subj;
     size_t len;
@@ -1086,8 +1100,7 @@ int vb_rule_find(vb_rule *r, vb_ruleset *rs, const vb_text *t, size_t from, size
         if (i == r->n_prefilters)
             return VB_MATCH_NONE;
     }
-    int rc = pcre2_match(r->code, (PCRE2_SPTR)subj, len, from, PCRE2_NO_UTF_CHECK, r->md,
-                         rs->mctx);
+    int rc = pcre2_match(r->code, (PCRE2_SPTR)subj, len, from, PCRE2_NO_UTF_CHECK, r->md, rs->mctx);
     if (rc == PCRE2_ERROR_NOMATCH)
         return VB_MATCH_NONE;
     if (rc < 0)
@@ -1234,4 +1247,7 @@ void vb_ruleset_check(vb_ruleset *rs, vb_diag_fn diag, void *user, int *n_ok, in
         *n_bad = bad;
 }
 
-int vb_ruleset_errors(const vb_ruleset *rs) { return rs->n_errors; }
+int vb_ruleset_errors(const vb_ruleset *rs)
+{
+    return rs->n_errors;
+}

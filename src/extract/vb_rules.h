@@ -63,8 +63,7 @@ int vb_rule_on_fold(const vb_rule *r);
  * t->text). Rules on the fold key run on the fold key over the same range and
  * report text offsets. Returns VB_MATCH_FOUND, VB_MATCH_NONE or VB_MATCH_LIMIT
  * (the match or depth limit was hit; treated as no match by callers, who warn). */
-int vb_rule_find(vb_rule *r, vb_ruleset *rs, const vb_text *t, size_t from, size_t to,
-                 vb_hit *hit);
+int vb_rule_find(vb_rule *r, vb_ruleset *rs, const vb_text *t, size_t from, size_t to, vb_hit *hit);
 
 /* Span of a named field in the hit; 0 if the field is unset. */
 int vb_hit_field(const vb_hit *h, const char *name, size_t *s, size_t *e);

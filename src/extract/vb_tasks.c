@@ -55,7 +55,10 @@ static void spans_free(spans *sp)
     memset(sp, 0, sizeof *sp);
 }
 
-static int is_ws(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
+static int is_ws(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+}
 
 /* ---- deadlines ---- */
 
@@ -63,9 +66,9 @@ static const struct {
     vb_deadline_kind kind;
     const char *family;
 } kinds[] = {
-    {VB_DEADLINE_BEFORE, "deadline.before"},   {VB_DEADLINE_DATE, "deadline.date"},
-    {VB_DEADLINE_QUARTER, "deadline.quarter"}, {VB_DEADLINE_HALF, "deadline.half"},
-    {VB_DEADLINE_YEAR, "deadline.year"},       {VB_DEADLINE_PERIOD, "deadline.period"},
+    {VB_DEADLINE_BEFORE, "deadline.before"},       {VB_DEADLINE_DATE, "deadline.date"},
+    {VB_DEADLINE_QUARTER, "deadline.quarter"},     {VB_DEADLINE_HALF, "deadline.half"},
+    {VB_DEADLINE_YEAR, "deadline.year"},           {VB_DEADLINE_PERIOD, "deadline.period"},
     {VB_DEADLINE_RECURRING, "deadline.recurring"}, {VB_DEADLINE_ONGOING, "deadline.ongoing"},
 };
 
@@ -92,8 +95,8 @@ static int quarter_num(const char *q)
     return 0;
 }
 
-static void deadline_fill(vb_extract *ex, const vb_text *t, vb_deadline_kind kind,
-                          const vb_hit *h, vb_deadline *dl)
+static void deadline_fill(vb_extract *ex, const vb_text *t, vb_deadline_kind kind, const vb_hit *h,
+                          vb_deadline *dl)
 {
     char *d = vb_hit_dup(h, t, "d"), *m = vb_hit_dup(h, t, "m"), *y = vb_hit_dup(h, t, "y");
     char *y1 = vb_hit_dup(h, t, "y1"), *y2 = vb_hit_dup(h, t, "y2");
@@ -140,16 +143,14 @@ static void deadline_fill(vb_extract *ex, const vb_text *t, vb_deadline_kind kin
         if (y2)
             dl->end = ymd(atoi(y2), 12, 31);
         break;
-    default:
-        break;
+    default: break;
     }
     free(d), free(m), free(y), free(y1), free(y2), free(q), free(which);
 }
 
 /* The first kind (in order of precision) that occurs in [from, to). A date
  * "before" without a year is kept only when nothing better is there. */
-static void find_deadline(vb_extract *ex, const vb_text *t, size_t from, size_t to,
-                          vb_deadline *dl)
+static void find_deadline(vb_extract *ex, const vb_text *t, size_t from, size_t to, vb_deadline *dl)
 {
     memset(dl, 0, sizeof *dl);
     vb_hit weak;
@@ -252,10 +253,11 @@ static size_t item_start(const vb_text *t, const vb_lines *l, size_t off, size_t
         while (j < n && ((p[j] >= '0' && p[j] <= '9') || p[j] == '.'))
             j++;
         /* "1.", "1.2." or, where OCR lost the dot, "2 " before a capital */
-        int numbered = j > i && j < n && p[j] == ' ' &&
-                       (p[j - 1] == '.' || (j - i <= 2 && j + 1 < n &&
-                                            ((unsigned char)p[j + 1] >= 0xC3 ||
-                                             (p[j + 1] >= 'A' && p[j + 1] <= 'Z'))));
+        int numbered =
+            j > i && j < n && p[j] == ' ' &&
+            (p[j - 1] == '.' ||
+             (j - i <= 2 && j + 1 < n &&
+              ((unsigned char)p[j + 1] >= 0xC3 || (p[j + 1] >= 'A' && p[j + 1] <= 'Z'))));
         int bullet = i < n && (p[i] == '-' || p[i] == '+');
         if (numbered || bullet) {
             size_t s = numbered ? j : i + 1;
@@ -411,8 +413,8 @@ static vb_status assign_tasks(vb_extract *ex, const vb_text *t, vb_record *rec, 
 }
 
 /* An item below an agency heading: a bullet, or a paragraph. */
-static vb_status part_item(vb_extract *ex, const vb_text *t, const vb_hit *head, size_t s,
-                           size_t e, vb_record *rec, spans *taken)
+static vb_status part_item(vb_extract *ex, const vb_text *t, const vb_hit *head, size_t s, size_t e,
+                           vb_record *rec, spans *taken)
 {
     size_t ls, le, ms, me;
     e = trim_end(t, s, e);
@@ -456,7 +458,8 @@ static vb_status heading_block(vb_extract *ex, const vb_text *t, const vb_lines 
             i++;
         if (i == n || is_page_number(p, n)) {
             blank_before = blank_before || i == n;
-            page_break = page_break || i < n || (l->starts[li] && t->text[l->starts[li] - 1] == '\f');
+            page_break =
+                page_break || i < n || (l->starts[li] && t->text[l->starts[li] - 1] == '\f');
             continue;
         }
         int bullet = p[i] == '-' || p[i] == '+';
@@ -495,8 +498,8 @@ static size_t paragraph_end(const vb_text *t, const vb_lines *l, size_t from, si
 {
     size_t li = vb_lines_at(l, from) + 1;
     for (; li < l->n && l->starts[li] < lim; li++)
-        if (l->ends[li] == l->starts[li] || is_page_number(t->text + l->starts[li],
-                                                           l->ends[li] - l->starts[li]))
+        if (l->ends[li] == l->starts[li] ||
+            is_page_number(t->text + l->starts[li], l->ends[li] - l->starts[li]))
             return l->starts[li];
     return lim;
 }
@@ -527,8 +530,7 @@ static vb_status part_tasks(vb_extract *ex, const vb_text *t, const vb_lines *l,
             /* "1. Các sở, ban, ngành cấp tỉnh căn cứ ...": the item is the task */
             size_t ts;
             item_start(t, l, item.start, &ts);
-            st = part_item(ex, t, &item, ts, paragraph_end(t, l, item.start, nstart), rec,
-                           taken);
+            st = part_item(ex, t, &item, ts, paragraph_end(t, l, item.start, nstart), rec, taken);
         }
         if (st != VB_OK)
             return st;
@@ -687,8 +689,7 @@ static vb_status add_target(vb_extract *ex, const vb_text *t, const vb_hit *h, v
     return VB_OK;
 }
 
-vb_status vb_targets_extract(vb_extract *ex, const vb_text *t, const vb_lines *l,
-                             vb_record *rec)
+vb_status vb_targets_extract(vb_extract *ex, const vb_text *t, const vb_lines *l, vb_record *rec)
 {
     static const char *families[] = {"target.percent", "target.count"};
     spans seen = {0};
@@ -702,8 +703,7 @@ vb_status vb_targets_extract(vb_extract *ex, const vb_text *t, const vb_lines *l
                 pos = h.end > pos ? h.end : pos + 1;
                 if (rec->n_targets >= VB_MAX_TARGETS) {
                     spans_free(&seen);
-                    return vb_warn(rec, "targets: more than %d, the rest skipped",
-                                   VB_MAX_TARGETS);
+                    return vb_warn(rec, "targets: more than %d, the rest skipped", VB_MAX_TARGETS);
                 }
                 if (!vb_hit_field(&h, "value", &vs, &ve) || spans_hit(&seen, vs, ve))
                     continue;

@@ -102,9 +102,8 @@ vb_status vb_lm_open(vb_lm *lm, const char *path, vb_error *err)
     lm->cands = (const uint16_t *)(b + h->off_cands);
     lm->fold_hash = (const uint32_t *)(b + h->off_fold_hash);
     /* The strings section must end with a NUL so every lookup stays inside. */
-    if (lm->strings[h->strings_size - 1] != '\0' ||
-        lm->uni_bi[h->n_vocab] != h->n_bigram || lm->bi_tri[h->n_bigram] != h->n_trigram ||
-        lm->fold_cand[h->n_fold] != h->n_fold_cand) {
+    if (lm->strings[h->strings_size - 1] != '\0' || lm->uni_bi[h->n_vocab] != h->n_bigram ||
+        lm->bi_tri[h->n_bigram] != h->n_trigram || lm->fold_cand[h->n_fold] != h->n_fold_cand) {
         vb_lm_close(lm);
         vb_error_at(err, path, 0, 0);
         return vb_error_set(err, VB_ERR_INPUT, "the language model file is damaged");

@@ -42,8 +42,8 @@ typedef struct vb_lm_header {
     float d1, d2, d3; /* discounts, for the record */
     uint32_t pad;
     /* section offsets from the start of the file */
-    uint64_t off_strings;   /* char[strings_size] */
-    uint64_t off_vocab_str; /* uint32[n_vocab]: offset of each word in strings */
+    uint64_t off_strings;     /* char[strings_size] */
+    uint64_t off_vocab_str;   /* uint32[n_vocab]: offset of each word in strings */
     uint64_t off_vocab_flags; /* uint8[n_vocab] */
     uint64_t off_vocab_hash;  /* uint32[vocab_hash_size]: id + 1, 0 empty */
     uint64_t off_uni_p;       /* float[n_vocab] */

@@ -36,16 +36,11 @@ static enum cp_class classify(UChar32 c)
     case '\v':
     case 0x85:   /* NEL */
     case 0x2028: /* line separator */
-    case 0x2029: /* paragraph separator */
-        return CP_NEWLINE;
-    case '\f':
-        return CP_FORMFEED;
-    case '\t':
-        return CP_SPACE;
-    case 0x2212: /* minus sign */
-        return CP_DASH;
-    default:
-        break;
+    case 0x2029: /* paragraph separator */ return CP_NEWLINE;
+    case '\f': return CP_FORMFEED;
+    case '\t': return CP_SPACE;
+    case 0x2212: /* minus sign */ return CP_DASH;
+    default: break;
     }
     if (c >= 0x2010 && c <= 0x2015)
         return CP_DASH;
@@ -77,11 +72,8 @@ static int32_t clean_utf16(const UChar *in, int32_t n, UChar *out)
             c = '\n';
         }
         switch (classify(c)) {
-        case CP_DROP:
-            continue;
-        case CP_SPACE:
-            pending_space = 1;
-            continue;
+        case CP_DROP: continue;
+        case CP_SPACE: pending_space = 1; continue;
         case CP_NEWLINE:
             pending_space = 0;
             pending_nl++;
@@ -92,11 +84,8 @@ static int32_t clean_utf16(const UChar *in, int32_t n, UChar *out)
             out[o++] = '\f';
             at_page_start = 1;
             continue;
-        case CP_DASH:
-            c = '-';
-            break;
-        case CP_KEEP:
-            break;
+        case CP_DASH: c = '-'; break;
+        case CP_KEEP: break;
         }
         if (!at_page_start) {
             for (int k = 0; k < pending_nl && k < 2; k++)
@@ -294,8 +283,7 @@ static int32_t decode_bytemap(const vb_bytemap *m, const char *in, size_t len, U
     return o;
 }
 
-static int32_t decode_icu(const char *name, const char *in, size_t len, UChar *u,
-                          UErrorCode *ec)
+static int32_t decode_icu(const char *name, const char *in, size_t len, UChar *u, UErrorCode *ec)
 {
     UConverter *cv = ucnv_open(name, ec);
     int32_t n = 0;
@@ -430,8 +418,7 @@ vb_status vb_normalize_create(vb_normalize **out, const vb_normalize_opts *opts,
     }
     ec = U_ZERO_ERROR;
     const char *enc = nz->opts.legacy_encoding;
-    if (enc && (strcmp(enc, "auto") == 0 || strcmp(enc, "tcvn3") == 0 ||
-                strcmp(enc, "vni") == 0)) {
+    if (enc && (strcmp(enc, "auto") == 0 || strcmp(enc, "tcvn3") == 0 || strcmp(enc, "vni") == 0)) {
         int is_auto = strcmp(enc, "auto") == 0;
         vb_status tst = VB_OK;
         if (is_auto || strcmp(enc, "tcvn3") == 0)

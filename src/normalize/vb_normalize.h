@@ -53,11 +53,11 @@ typedef struct vb_normalize_opts {
     /* Diacritic restoration and OCR repair: 0 = on when the model file exists,
      * 1 = on (a missing model is an error), -1 = off (clean-up and NFC only). */
     int restore;
-    const char *model_path;      /* NULL = VANBAN_DATA_DIR/models/vi-syllable.lm */
+    const char *model_path; /* NULL = VANBAN_DATA_DIR/models/vi-syllable.lm */
     /* NULL = VANBAN_DATA_DIR/rules/normalize/confusions.tsv and, after it,
      * confusions-learned.tsv beside it; a path = that one file only. */
     const char *confusions_path;
-    vb_tone_style tone_style;    /* 0 = keep */
+    vb_tone_style tone_style; /* 0 = keep */
     /* In text that is mostly good Vietnamese: how much more probable (in
      * natural-log units of the language model) the text must become before a
      * valid accented syllable is replaced. 0 = default, 9. */
@@ -74,12 +74,12 @@ typedef struct vb_normalize_opts {
 } vb_normalize_opts;
 
 typedef struct vb_text {
-    char *text;        /* NUL-terminated UTF-8, NFC; pages separated by '\f' */
+    char *text; /* NUL-terminated UTF-8, NFC; pages separated by '\f' */
     size_t len;
-    char *fold;        /* NUL-terminated fold key */
+    char *fold; /* NUL-terminated fold key */
     size_t fold_len;
-    size_t *fold_map;  /* fold_len + 1 entries: fold byte i comes from text byte
-                          fold_map[i]; fold_map[fold_len] == len */
+    size_t *fold_map; /* fold_len + 1 entries: fold byte i comes from text byte
+                         fold_map[i]; fold_map[fold_len] == len */
 } vb_text;
 
 vb_status vb_normalize_create(vb_normalize **out, const vb_normalize_opts *opts, vb_error *err);

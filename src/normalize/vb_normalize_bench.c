@@ -109,8 +109,8 @@ static size_t eng_word(const char *s, size_t n, char *out, size_t cap)
         for (int32_t k = 0; k < dn; k++) {
             circ |= dec[k] == 0x0302;
             horn |= dec[k] == 0x031B;
-            tone |= dec[k] == 0x0300 || dec[k] == 0x0301 || dec[k] == 0x0303 ||
-                    dec[k] == 0x0309 || dec[k] == 0x0323;
+            tone |= dec[k] == 0x0300 || dec[k] == 0x0301 || dec[k] == 0x0303 || dec[k] == 0x0309 ||
+                    dec[k] == 0x0323;
         }
         UChar32 b0 = dn > 0 ? dec[0] : lc;
         double p = rnd();

@@ -113,8 +113,8 @@ static vb_status load_confusions(vb_restorer *r, const char *path, int must_exis
             where = W_END;
         else if (strcmp(w, "word") == 0)
             where = W_WORD;
-        if (nc < 3 || !end || *end || cost < 0 || where < 0 || !*col[0] ||
-            strlen(col[0]) >= 16 || strlen(col[1]) >= 16) {
+        if (nc < 3 || !end || *end || cost < 0 || where < 0 || !*col[0] || strlen(col[0]) >= 16 ||
+            strlen(col[1]) >= 16) {
             if (!bad++) {
                 vb_error_at(err, path, lineno, 1);
                 st = vb_error_set(err, VB_ERR_RULES,
@@ -151,16 +151,14 @@ static vb_status load_confusions(vb_restorer *r, const char *path, int must_exis
             one[i - a] = '\0';
             /* the punctuation symbols are made of never makes an OCR word */
             if (!u_isalpha(c) && !(c < 0x80 && strchr("-/%?.,:;()", (int)c)) &&
-                !strstr(r->rw_chars, one) &&
-                strlen(r->rw_chars) + strlen(one) < sizeof r->rw_chars)
+                !strstr(r->rw_chars, one) && strlen(r->rw_chars) + strlen(one) < sizeof r->rw_chars)
                 strcat(r->rw_chars, one);
         }
     }
     fclose(f);
     if (bad)
-        snprintf(err->message + strlen(err->message),
-                 sizeof err->message - strlen(err->message), " (%d bad lines, %zu good)", bad,
-                 good);
+        snprintf(err->message + strlen(err->message), sizeof err->message - strlen(err->message),
+                 " (%d bad lines, %zu good)", bad, good);
     return st;
 }
 
@@ -265,7 +263,7 @@ typedef struct tinfo {
     unsigned char done;
     int caps;
     unsigned char word, valid, marked, ocrword, tone, new_style, styled, nletters;
-    unsigned char lone; /* "6", "0", "&" standing alone: ở in English-model OCR */
+    unsigned char lone;     /* "6", "0", "&" standing alone: ở in English-model OCR */
     unsigned char foldless; /* a word whose fold key is no syllable's: "phiic", "pjc" */
     char fold[VB_SYL_MAX];
     char base[VB_SYL_MAX];
@@ -281,8 +279,7 @@ typedef struct bicache {
     vb_lm_ctx ctx[1u << BICACHE_BITS];
 } bicache;
 
-static void cached_context(bicache *bc, const vb_lm *lm, uint32_t w1, uint32_t w2,
-                           vb_lm_ctx *ctx)
+static void cached_context(bicache *bc, const vb_lm *lm, uint32_t w1, uint32_t w2, vb_lm_ctx *ctx)
 {
     if (!bc) {
         vb_lm_context(lm, w1, w2, ctx);
@@ -522,8 +519,8 @@ static int push_state(rstate *out, int k, int max, const char *f, size_t n, size
 }
 
 /* Every string one rewrite away from f (whole-word rules only when top). */
-static int expand(const vb_restorer *r, const char *f, size_t n, float cost, int top,
-                  rstate *out, int max)
+static int expand(const vb_restorer *r, const char *f, size_t n, float cost, int top, rstate *out,
+                  int max)
 {
     int k = 0;
     if (top && r->nword) {
@@ -561,8 +558,7 @@ static int cmp_rstate(const void *a, const void *b)
 
 /* Candidates one rewrite away, then (depth 2) one more from the cheapest of
  * those, breadth first so that no single rewrite is crowded out. */
-static void rewrites(const vb_restorer *r, cset *s, const char *f, size_t n, int depth,
-                     float cost)
+static void rewrites(const vb_restorer *r, cset *s, const char *f, size_t n, int depth, float cost)
 {
     rstate one[MAX_REWRITE_STATES], two[MAX_REWRITE_STATES];
     int n1 = expand(r, f, n, cost, 1, one, MAX_REWRITE_STATES);
@@ -671,9 +667,8 @@ static int title_word(const work *w, size_t i)
 static int in_name(const work *w, size_t i)
 {
     const tinfo *x = &w->ti[i];
-    return w->mode != MODE_NOISY && x->word && x->marked && !x->valid &&
-           x->caps == VB_CAPS_TITLE && vb_syl_shape_ok(x->base) &&
-           ((i > 0 && title_word(w, i - 1)) || title_word(w, i + 1));
+    return w->mode != MODE_NOISY && x->word && x->marked && !x->valid && x->caps == VB_CAPS_TITLE &&
+           vb_syl_shape_ok(x->base) && ((i > 0 && title_word(w, i - 1)) || title_word(w, i + 1));
 }
 
 static vb_status candidates(work *w)
@@ -685,8 +680,7 @@ static vb_status candidates(work *w)
         if (!x->word && !x->ocrword && !(x->lone && w->mode == MODE_NOISY))
             continue;
         /* acronyms: UBND, ANTQ, TW among ordinary words */
-        if (x->caps == VB_CAPS_UPPER && !x->valid && !upper_context(w, i) &&
-            w->tok[i].len > 1)
+        if (x->caps == VB_CAPS_UPPER && !x->valid && !upper_context(w, i) && w->tok[i].len > 1)
             continue;
         if (in_name(w, i))
             continue;
@@ -714,8 +708,8 @@ typedef struct hyp {
 
 /* Decode tokens [a, b) from the state (w1, w2); write the chosen candidate
  * index of each token to choice[]; return the final state. */
-static void decode(const work *w, size_t a, size_t b, uint32_t *w1, uint32_t *w2,
-                   uint32_t *choice, hyp *cols, hyp *tmp)
+static void decode(const work *w, size_t a, size_t b, uint32_t *w1, uint32_t *w2, uint32_t *choice,
+                   hyp *cols, hyp *tmp)
 {
     const vb_lm *lm = &w->r->lm;
     hyp *prev = NULL;
@@ -918,8 +912,7 @@ static int join_symbol(const work *w, size_t i)
 /* Restore the segment [seg, seg + len) of the text (which starts at byte
  * `base` of the whole), appending the result to `out`. */
 static vb_status restore_segment(const vb_restorer *r, const char *seg, size_t base, size_t len,
-                                 vb_buf *out, vb_change **changes, size_t *n_changes,
-                                 size_t *ccap)
+                                 vb_buf *out, vb_change **changes, size_t *n_changes, size_t *ccap)
 {
     work w = {0};
     w.r = r;
@@ -991,8 +984,7 @@ static vb_status restore_segment(const vb_restorer *r, const char *seg, size_t b
             vb_syl y;
             const char *word = vb_lm_word(lm, id);
             if (vb_syl_parse(word, strlen(word), &y))
-                rn = vb_syl_render(y.base, y.tone, restyle, out_caps(&w, i), rep,
-                                   sizeof rep);
+                rn = vb_syl_render(y.base, y.tone, restyle, out_caps(&w, i), rep, sizeof rep);
             why = c->rewritten ? "channel" : "restore";
             uint32_t p1 = i >= 2 ? ids[i - 2] : VB_LM_BOS, p2 = i >= 1 ? ids[i - 1] : VB_LM_BOS;
             score = vb_lm_score(lm, p1, p2, id) - c->cost - vb_lm_score(lm, p1, p2, x->id);

@@ -94,8 +94,8 @@ vb_status vb_tokenize(const char *str, size_t n, vb_tok **toks, size_t *ntok)
         }
         size_t a = i;
         while ((int32_t)i < n32 && s[i] != ' ' && s[i] != '\n' && s[i] != '\t' && s[i] != '\r' &&
-               s[i] != '\f' && !(s[i] == ':' && (int32_t)i + 1 < n32 && s[i + 1] >= '0' &&
-                                  s[i + 1] <= '9'))
+               s[i] != '\f' &&
+               !(s[i] == ':' && (int32_t)i + 1 < n32 && s[i + 1] >= '0' && s[i + 1] <= '9'))
             i++;
         size_t b = i;
         /* peel leading punctuation */
@@ -173,7 +173,10 @@ static int tone_of_mark(UChar c)
 
 static const UChar tone_mark[] = {0, 0x0300, 0x0301, 0x0309, 0x0303, 0x0323};
 
-static int is_quality_mark(UChar c) { return c == 0x0302 || c == 0x0306 || c == 0x031B; }
+static int is_quality_mark(UChar c)
+{
+    return c == 0x0302 || c == 0x0306 || c == 0x031B;
+}
 
 static int is_vowel(UChar c)
 {
@@ -467,10 +470,9 @@ static int coda_ok(const char *s)
 
 int vb_syl_shape_ok(const char *base)
 {
-    static const char *const onset[] = {"ngh", "ng", "nh", "ch", "gh", "gi", "kh", "ph", "qu",
-                                        "th", "tr", "b",  "c",  "d",  "đ",  "g",  "h",  "k",
-                                        "l",  "m",  "n",  "p",  "r",  "s",  "t",  "v",  "x",
-                                        ""};
+    static const char *const onset[] = {"ngh", "ng", "nh", "ch", "gh", "gi", "kh", "ph", "qu", "th",
+                                        "tr",  "b",  "c",  "d",  "đ",  "g",  "h",  "k",  "l",  "m",
+                                        "n",   "p",  "r",  "s",  "t",  "v",  "x",  ""};
     for (size_t k = 0; k < sizeof onset / sizeof *onset; k++) {
         size_t n = strlen(onset[k]);
         if (strncmp(base, onset[k], n) != 0)

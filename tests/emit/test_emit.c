@@ -95,15 +95,15 @@ static void check_keys(json_t *obj, const char *const *want, const char *what)
     VB_CHECK(want[i] == NULL);
 }
 
-static const char *const top_keys[] = {"schema",  "id",   "source",  "document", "references",
+static const char *const top_keys[] = {"schema",  "id",    "source", "document", "references",
                                        "targets", "tasks", "text",   "quality",  NULL};
-static const char *const failure_keys[] = {"schema",  "id",    "source", "document",
-                                           "references", "targets", "tasks", "text",
-                                           "quality", "error", NULL};
-static const char *const source_keys[] = {"path", "sha256", "media_type", "pages", "text_origin",
-                                          NULL};
-static const char *const document_keys[] = {"type",   "type_name", "number", "symbol",
-                                            "issuer", "place",     "date",   "title",
+static const char *const failure_keys[] = {"schema",     "id",      "source", "document",
+                                           "references", "targets", "tasks",  "text",
+                                           "quality",    "error",   NULL};
+static const char *const source_keys[] = {"path",  "sha256",      "media_type",
+                                          "pages", "text_origin", NULL};
+static const char *const document_keys[] = {"type",   "type_name",  "number", "symbol",
+                                            "issuer", "place",      "date",   "title",
                                             "signer", "recipients", NULL};
 
 static void test_full_record(void)
@@ -199,18 +199,21 @@ static void test_unknown_fields(void)
                      .n_warnings = 3};
     char body[] = "SỞ TÀI CHÍNH";
     vb_text text = {.text = body, .len = strlen(body)};
-    vb_emit_input in = {.source = {.path = "-", .sha256 = SHA_B, .media_type = "text/plain",
-                                   .pages = 1, .text_origin = "text"},
+    vb_emit_input in = {.source = {.path = "-",
+                                   .sha256 = SHA_B,
+                                   .media_type = "text/plain",
+                                   .pages = 1,
+                                   .text_origin = "text"},
                         .record = &rec,
                         .text = &text,
                         .ocr_confidence = -1};
     json_t *r = emit(&in);
     VB_CHECK_STR(str_at(r, "document/type"), "CV");
     VB_CHECK_STR(str_at(r, "document/issuer"), "Sở Tài chính");
-    const char *nulls[] = {"document/number", "document/symbol", "document/place",
-                           "document/date", "document/title", "document/signer/authority",
-                           "document/signer/title", "document/signer/name",
-                           "quality/ocr_confidence"};
+    const char *nulls[] = {
+        "document/number",       "document/symbol",      "document/place",
+        "document/date",         "document/title",       "document/signer/authority",
+        "document/signer/title", "document/signer/name", "quality/ocr_confidence"};
     for (size_t i = 0; i < sizeof nulls / sizeof *nulls; i++) {
         if (!null_at(r, nulls[i]))
             fprintf(stderr, "%s is not null\n", nulls[i]);
@@ -235,8 +238,10 @@ static void test_bad_values(void)
                              .n_recipients = 3}};
     char body[] = "Hà N\xE1\xBB\x99i \xFF ngày";
     vb_text text = {.text = body, .len = strlen(body)};
-    vb_emit_input in = {.source = {.path = "scans/h\xE0-n\xF4i.tif", .sha256 = SHA_B,
-                                   .media_type = "image/tiff", .pages = 2,
+    vb_emit_input in = {.source = {.path = "scans/h\xE0-n\xF4i.tif",
+                                   .sha256 = SHA_B,
+                                   .media_type = "image/tiff",
+                                   .pages = 2,
                                    .text_origin = "ocr"},
                         .record = &rec,
                         .text = &text,
@@ -262,9 +267,10 @@ static void test_bad_values(void)
     VB_CHECK(has_warning(r, "quality.ocr_confidence: unknown"));
     json_decref(r);
 
-    const char *dates[][2] = {{"2025-11", "2025-11"}, {"2025", "2025"},
-                              {"2024-02-29", "2024-02-29"}, {"2025-02-29", NULL},
-                              {"2025-13", NULL}, {"14/11/2025", NULL}, {"2025-1-5", NULL}};
+    const char *dates[][2] = {
+        {"2025-11", "2025-11"}, {"2025", "2025"},  {"2024-02-29", "2024-02-29"},
+        {"2025-02-29", NULL},   {"2025-13", NULL}, {"14/11/2025", NULL},
+        {"2025-1-5", NULL}};
     for (size_t i = 0; i < sizeof dates / sizeof *dates; i++) {
         vb_record d = {.doc = {.date = (char *)dates[i][0]}};
         in.record = &d;
@@ -282,8 +288,11 @@ static void test_confidence(void)
     const double in_conf[] = {0, 0.04, 0.05, 99.96, 100, 100.5, 55.55};
     const char *want[] = {"0.0", "0.0", "0.1", "100.0", "100.0", "null", "55.6"};
     for (size_t i = 0; i < sizeof in_conf / sizeof *in_conf; i++) {
-        vb_emit_input in = {.source = {.path = "a.png", .sha256 = SHA_A, .media_type = "image/png",
-                                       .pages = 1, .text_origin = "ocr"},
+        vb_emit_input in = {.source = {.path = "a.png",
+                                       .sha256 = SHA_A,
+                                       .media_type = "image/png",
+                                       .pages = 1,
+                                       .text_origin = "ocr"},
                             .ocr_confidence = in_conf[i]};
         char *json = NULL;
         VB_CHECK_INT(vb_emit_record(&in, &json, NULL), VB_OK);
@@ -344,8 +353,11 @@ static void test_failure(void)
     json_decref(r);
 
     /* Failed on page 3 of an identified PDF: the source is known. */
-    vb_emit_source pdf = {.path = "kh-117.pdf", .sha256 = SHA_B,
-                          .media_type = "application/pdf", .pages = 40, .text_origin = "ocr"};
+    vb_emit_source pdf = {.path = "kh-117.pdf",
+                          .sha256 = SHA_B,
+                          .media_type = "application/pdf",
+                          .pages = 40,
+                          .text_origin = "ocr"};
     vb_error_clear(&f);
     vb_error_set(&f, VB_ERR_LIMIT, "trang 3: ảnh quá lớn (%d × %d điểm ảnh)", 30000, 40000);
     f.page = 3;

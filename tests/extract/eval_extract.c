@@ -98,21 +98,25 @@ static char *jkey(json_t *o, const char *const *members)
     vb_buf b = {0};
     for (size_t i = 0; members[i]; i++) {
         json_t *v = json_object_get(o, members[i]);
-        char *s = v ? json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT | JSON_SORT_KEYS) : strdup("null");
+        char *s =
+            v ? json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT | JSON_SORT_KEYS) : strdup("null");
         vb_buf_printf(&b, "%s%s", i ? "|" : "", s ? s : "null");
         free(s);
     }
     return vb_buf_steal(&b, NULL);
 }
 
-static json_t *js(const char *s) { return s ? json_string(s) : json_null(); }
+static json_t *js(const char *s)
+{
+    return s ? json_string(s) : json_null();
+}
 
 static json_t *deadline_json(const vb_deadline *d)
 {
     if (d->kind == VB_DEADLINE_NONE)
         return json_null();
-    return json_pack("{s:s,s:o,s:o}", "kind", vb_deadline_kind_name(d->kind), "start",
-                     js(d->start), "end", js(d->end));
+    return json_pack("{s:s,s:o,s:o}", "kind", vb_deadline_kind_name(d->kind), "start", js(d->start),
+                     "end", js(d->end));
 }
 
 /* The record's lists as gold-shaped JSON. */
@@ -122,19 +126,18 @@ static json_t *record_json(const vb_record *r)
     json_t *rcpt = json_array();
     for (size_t i = 0; i < d->n_recipients; i++)
         json_array_append_new(rcpt, json_string(d->recipients[i]));
-    json_t *doc = json_pack(
-        "{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:{s:o,s:o,s:o},s:o}", "type", js(d->type),
-        "type_name", js(d->type_name), "number", js(d->number), "symbol", js(d->symbol), "issuer",
-        js(d->issuer), "place", js(d->place), "date", js(d->date), "title", js(d->title), "signer",
-        "authority", js(d->signer.authority), "title", js(d->signer.title), "name",
-        js(d->signer.name), "recipients", rcpt);
+    json_t *doc =
+        json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:{s:o,s:o,s:o},s:o}", "type", js(d->type),
+                  "type_name", js(d->type_name), "number", js(d->number), "symbol", js(d->symbol),
+                  "issuer", js(d->issuer), "place", js(d->place), "date", js(d->date), "title",
+                  js(d->title), "signer", "authority", js(d->signer.authority), "title",
+                  js(d->signer.title), "name", js(d->signer.name), "recipients", rcpt);
     json_t *refs = json_array(), *tasks = json_array(), *targets = json_array();
     for (size_t i = 0; i < r->n_references; i++) {
         const vb_reference *x = &r->references[i];
         json_array_append_new(refs, json_pack("{s:o,s:o,s:o,s:o,s:s}", "symbol", js(x->symbol),
-                                              "type", js(x->type), "issuer", js(x->issuer),
-                                              "date", js(x->date), "role",
-                                              vb_ref_role_name(x->role)));
+                                              "type", js(x->type), "issuer", js(x->issuer), "date",
+                                              js(x->date), "role", vb_ref_role_name(x->role)));
     }
     for (size_t i = 0; i < r->n_tasks; i++)
         json_array_append_new(tasks, json_pack("{s:o,s:o}", "lead", js(r->tasks[i].lead),
@@ -169,8 +172,8 @@ static void list_keys(const char *doc, const char *name, json_t *gold, json_t *g
 
 static void compare(const char *doc, json_t *gold, json_t *got)
 {
-    static const char *hdr[] = {"type", "type_name", "number", "symbol", "issuer",
-                                "place", "date", "title", NULL};
+    static const char *hdr[] = {"type",  "type_name", "number", "symbol", "issuer",
+                                "place", "date",      "title",  NULL};
     json_t *gd = json_object_get(gold, "document"), *td = json_object_get(got, "document");
     if (gd) {
         for (size_t i = 0; hdr[i]; i++) {
@@ -189,13 +192,14 @@ static void compare(const char *doc, json_t *gold, json_t *got)
         }
         json_t *gr = json_object_get(gd, "recipients");
         if (gr) {
-            size_t ng = json_array_size(gr), nt = json_array_size(json_object_get(td, "recipients"));
+            size_t ng = json_array_size(gr),
+                   nt = json_array_size(json_object_get(td, "recipients"));
             char **g = calloc(ng + 1, sizeof *g), **t = calloc(nt + 1, sizeof *t);
             for (size_t i = 0; i < ng; i++)
                 g[i] = (char *)json_string_value(json_array_get(gr, i));
             for (size_t i = 0; i < nt; i++)
-                t[i] = (char *)json_string_value(
-                    json_array_get(json_object_get(td, "recipients"), i));
+                t[i] =
+                    (char *)json_string_value(json_array_get(json_object_get(td, "recipients"), i));
             keys(doc, "document.recipients", g, ng, t, nt);
             free(g);
             free(t);
@@ -271,7 +275,8 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[first], "--bench"))
             bench = 1;
         else {
-            fprintf(stderr, "usage: vb-eval-extract [-v] [--no-restore] [--rules DIR] [--repeat N] GOLD.json...\n"
+            fprintf(stderr, "usage: vb-eval-extract [-v] [--no-restore] [--rules DIR] [--repeat N] "
+                            "GOLD.json...\n"
                             "       vb-eval-extract --draft TEXT\n"
                             "       vb-eval-extract [--no-restore] --bench TEXT...\n");
             return 1;
@@ -376,7 +381,8 @@ int main(int argc, char **argv)
         printf("%-28s %6ld %6ld %6ld %9.3f %7.3f %7.3f\n", s->name, s->tp, s->fp, s->fn, p, r, f);
     }
     printf("%d documents, %.1f KB of text x %d runs in %.3f s of CPU: %.1f MB/s per core\n", docs,
-           (double)bytes / repeat / 1024.0, repeat, secs, secs > 0 ? (double)bytes / secs / 1e6 : 0);
+           (double)bytes / repeat / 1024.0, repeat, secs,
+           secs > 0 ? (double)bytes / secs / 1e6 : 0);
     vb_extract_destroy(&ex);
     vb_normalize_destroy(&nz);
     return 0;

@@ -44,20 +44,19 @@ static const char *sequential =
     "\n"
     "Phạm Văn Nghiêm\n";
 
-static const char *interleaved =
-    "ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
-    "THÀNH PHỐ HẢI PHÒNG Độc lập - Tự do - Hạnh phúc\n"
-    "Số: 354/KH-UBND Hải Phòng, ngày 30 tháng 12 năm 2025\n"
-    "KẾ HOẠCH\n"
-    "Nâng cao chất lượng phong trào toàn dân bảo vệ an ninh Tổ quốc\n"
-    "trên địa bàn thành phố Hải Phòng\n"
-    "\n"
-    "Thời gian qua, dưới sự lãnh đạo của Thành ủy.\n"
-    "Nơi nhận: TM. ỦY BAN NHÂN DÂN\n"
-    "- Bộ Công an (Cục V05);\n"
-    "- TTTU, TT HĐND TP; CHỦ TỊCH\n"
-    "- Lưu: VT.\n"
-    "Nguyễn Minh Hùng\n";
+static const char *interleaved = "ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+                                 "THÀNH PHỐ HẢI PHÒNG Độc lập - Tự do - Hạnh phúc\n"
+                                 "Số: 354/KH-UBND Hải Phòng, ngày 30 tháng 12 năm 2025\n"
+                                 "KẾ HOẠCH\n"
+                                 "Nâng cao chất lượng phong trào toàn dân bảo vệ an ninh Tổ quốc\n"
+                                 "trên địa bàn thành phố Hải Phòng\n"
+                                 "\n"
+                                 "Thời gian qua, dưới sự lãnh đạo của Thành ủy.\n"
+                                 "Nơi nhận: TM. ỦY BAN NHÂN DÂN\n"
+                                 "- Bộ Công an (Cục V05);\n"
+                                 "- TTTU, TT HĐND TP; CHỦ TỊCH\n"
+                                 "- Lưu: VT.\n"
+                                 "Nguyễn Minh Hùng\n";
 
 static void test_sequential(void)
 {

@@ -11,7 +11,10 @@
 
 #include "vb_test_extract.h"
 
-static json_t *jstr(const char *s) { return s ? json_string(s) : json_null(); }
+static json_t *jstr(const char *s)
+{
+    return s ? json_string(s) : json_null();
+}
 
 static json_t *header_json(const vb_document *d)
 {
@@ -39,14 +42,15 @@ static void compare(const char *name, const char *path, json_t *want, json_t *go
 {
     const char *key;
     json_t *wv;
-    json_object_foreach(want, key, wv) {
+    json_object_foreach(want, key, wv)
+    {
         json_t *gv = json_object_get(got, key);
         vb_test_checks++;
         if (!gv || !json_equal(wv, gv)) {
             char *ws = json_dumps(wv, JSON_ENCODE_ANY | JSON_COMPACT);
             char *gs = gv ? json_dumps(gv, JSON_ENCODE_ANY | JSON_COMPACT) : strdup("(missing)");
-            fprintf(stderr, "%s: %s%s%s: got %s, want %s\n", name, path, *path ? "." : "", key,
-                    gs, ws);
+            fprintf(stderr, "%s: %s%s%s: got %s, want %s\n", name, path, *path ? "." : "", key, gs,
+                    ws);
             free(ws);
             free(gs);
             vb_test_failures++;

@@ -47,13 +47,14 @@ static void test_references(void)
         VB_CHECK_STR(r->date, "2021-12-28");
         VB_CHECK_STR(r->issuer, "Bộ Công an");
         VB_CHECK_INT(r->role, VB_ROLE_CAN_CU);
-        VB_CHECK_STR(r->title, NULL); /* the quote is not after "về" */
+        VB_CHECK_STR(r->title, NULL);   /* the quote is not after "về" */
         VB_CHECK_INT(r->n_mentions, 2); /* the short form resolves */
         if (r->n_mentions == 2) {
             const vb_mention *m = &r->mentions[0];
             VB_CHECK_STR(m->text, "Thông tư số 124/2021/TT-BCA");
             VB_CHECK_INT(m->page, 1);
-            VB_CHECK(m->end <= t.len && strncmp(t.text + m->start, m->text, m->end - m->start) == 0);
+            VB_CHECK(m->end <= t.len &&
+                     strncmp(t.text + m->start, m->text, m->end - m->start) == 0);
             VB_CHECK_STR(r->mentions[1].text, "Thông tư số 124");
         }
     }

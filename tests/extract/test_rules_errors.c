@@ -105,8 +105,7 @@ int main(void)
     VB_CHECK_INT(vb_rules_check("tests/extract/data/bad/none", collect, &d, &ok, &bad, &err),
                  VB_ERR_RULES);
     VB_CHECK_STR(err.message, "cannot open the rules directory");
-    VB_CHECK_INT(vb_rules_check("tests/extract/data", collect, &d, &ok, &bad, &err),
-                 VB_ERR_RULES);
+    VB_CHECK_INT(vb_rules_check("tests/extract/data", collect, &d, &ok, &bad, &err), VB_ERR_RULES);
     VB_CHECK_STR(err.message, "no rule files (*.rules) in the directory");
     VB_CHECK_INT(d.n, 0);
     return vb_test_finish();

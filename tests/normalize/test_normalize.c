@@ -9,7 +9,10 @@
 static vb_normalize *nz_plain; /* restoration off: clean-up and NFC only */
 
 /* Normalise s with restoration off. */
-static const char *norm(const char *s) { return vb_test_normalize(nz_plain, s); }
+static const char *norm(const char *s)
+{
+    return vb_test_normalize(nz_plain, s);
+}
 
 static const char *fold(const char *s)
 {
@@ -35,18 +38,24 @@ static void test_nfc(void)
 static void test_whitespace(void)
 {
     VB_CHECK_STR(norm("a\r\nb\rc\n"), "a\nb\nc");
-    VB_CHECK_STR(norm("a\t\tb\xc2\xa0 c\xe2\x80\x83\xe3\x80\x80" "d"), "a b c d");
+    VB_CHECK_STR(norm("a\t\tb\xc2\xa0 c\xe2\x80\x83\xe3\x80\x80"
+                      "d"),
+                 "a b c d");
     VB_CHECK_STR(norm("a   \nb  "), "a\nb");
     VB_CHECK_STR(norm("a\n\n\n\n\nb"), "a\n\nb");
     VB_CHECK_STR(norm("a\n  \n \n\nb"), "a\n\nb");
     VB_CHECK_STR(norm("   a"), "a");
     VB_CHECK_STR(norm("a\n   - b"), "a\n - b");
     /* zero-width space, ZWJ, soft hyphen, BOM, LRM removed */
-    VB_CHECK_STR(norm("\xef\xbb\xbfth\xe1\xbb\xb1\xe2\x80\x8b" "c hi\xc3\xaa\xcc\xa3n"
+    VB_CHECK_STR(norm("\xef\xbb\xbfth\xe1\xbb\xb1\xe2\x80\x8b"
+                      "c hi\xc3\xaa\xcc\xa3n"
                       "\xc2\xad\xe2\x80\x8d\xe2\x80\x8e"),
                  "thực hiện");
     /* control characters other than \n and \f removed */
-    VB_CHECK_STR(norm("a\x01\x1b" "b\x7f" "c"), "abc");
+    VB_CHECK_STR(norm("a\x01\x1b"
+                      "b\x7f"
+                      "c"),
+                 "abc");
     /* form feed kept, whitespace around it stripped */
     VB_CHECK_STR(norm("trang 1 \n\n\f\n  trang 2\n\f\ftrang 4"), "trang 1\ftrang 2\f\ftrang 4");
     VB_CHECK_STR(norm(""), "");
@@ -57,7 +66,10 @@ static void test_dashes(void)
 {
     VB_CHECK_STR(norm("Độc lập \xe2\x80\x93 Tự do \xe2\x80\x94 Hạnh phúc"),
                  "Độc lập - Tự do - Hạnh phúc");
-    VB_CHECK_STR(norm("NĐ\xe2\x80\x90" "CP \xe2\x88\x92" "5"), "NĐ-CP -5");
+    VB_CHECK_STR(norm("NĐ\xe2\x80\x90"
+                      "CP \xe2\x88\x92"
+                      "5"),
+                 "NĐ-CP -5");
     VB_CHECK_STR(norm("\xe2\x80\x9cKế hoạch\xe2\x80\x9d"), "\xe2\x80\x9cKế hoạch\xe2\x80\x9d");
 }
 
@@ -137,7 +149,7 @@ static void test_fold(void)
     VB_CHECK_STR(f, "dong a");
     VB_CHECK_INT(n, 6);
     VB_CHECK_INT(map[0], 0);
-    VB_CHECK_INT(map[1], 2);  /* Ồ starts after the two bytes of Đ */
+    VB_CHECK_INT(map[1], 2); /* Ồ starts after the two bytes of Đ */
     VB_CHECK_INT(map[2], 5);
     VB_CHECK_INT(map[5], 8);
     VB_CHECK_INT(map[6], strlen("ĐỒNG a"));
@@ -149,9 +161,12 @@ static void test_encodings(void)
 {
     /* "Cộng hòa, Độc lập" in UTF-8 read as Windows-1252 (Đ's second byte 0x90
      * is undefined there and arrives as U+0090) */
-    VB_CHECK_STR(norm("C\xc3\xa1\xc2\xbb\xe2\x84\xa2ng h\xc3\x83\xc2\xb2" "a, "
-                      "\xc3\x84\xc2\x90\xc3\xa1\xc2\xbb\xe2\x84\xa2" "c "
-                      "l\xc3\xa1\xc2\xba\xc2\xad" "p"),
+    VB_CHECK_STR(norm("C\xc3\xa1\xc2\xbb\xe2\x84\xa2ng h\xc3\x83\xc2\xb2"
+                      "a, "
+                      "\xc3\x84\xc2\x90\xc3\xa1\xc2\xbb\xe2\x84\xa2"
+                      "c "
+                      "l\xc3\xa1\xc2\xba\xc2\xad"
+                      "p"),
                  "Cộng hòa, Độc lập");
     /* Latin-1 letters that do not make UTF-8 stay */
     VB_CHECK_STR(norm("café và bò"), "café và bò");
@@ -164,7 +179,8 @@ static void test_encodings(void)
     VB_CHECK_INT(vb_normalize_create(&nz, &o, &e), VB_OK);
     /* Windows-1258 puts tones after the letter: C 0xF4 (ô) 0xF2 (dot below) ng,
      * h o 0xCC (grave) a */
-    const char *w = "C\xf4\xf2ng ho\xcc" "a";
+    const char *w = "C\xf4\xf2ng ho\xcc"
+                    "a";
     vb_text t;
     VB_CHECK_INT(vb_normalize_run(nz, w, strlen(w), &t, &e), VB_OK);
     VB_CHECK_STR(t.text, "Cộng hòa");
@@ -174,7 +190,9 @@ static void test_encodings(void)
     /* TCVN3 (.VnTime): "Độc lập" is A7 E9 63 20 6C CB 70; "auto" tells it from 1258 */
     o.legacy_encoding = "auto";
     VB_CHECK_INT(vb_normalize_create(&nz, &o, &e), VB_OK);
-    const char *tc = "\xa7\xe9" "c l\xcbp - T\xf9 do - H\xb9nh ph\xf3" "c";
+    const char *tc = "\xa7\xe9"
+                     "c l\xcbp - T\xf9 do - H\xb9nh ph\xf3"
+                     "c";
     VB_CHECK_INT(vb_normalize_run(nz, tc, strlen(tc), &t, &e), VB_OK);
     VB_CHECK_STR(t.text, "Độc lập - Tự do - Hạnh phúc");
     vb_text_free(&t);
@@ -182,7 +200,8 @@ static void test_encodings(void)
 
     /* VNI-Windows: a letter, then its marks as a Latin-1 byte: "Vieät" */
     VB_CHECK_INT(vb_normalize_create(&nz, &o, &e), VB_OK);
-    const char *vni = "Vie\xe4t Nam, \xd1o\xe4" "c la\xe4p, t\xe6nh";
+    const char *vni = "Vie\xe4t Nam, \xd1o\xe4"
+                      "c la\xe4p, t\xe6nh";
     VB_CHECK_INT(vb_normalize_run(nz, vni, strlen(vni), &t, &e), VB_OK);
     VB_CHECK_STR(t.text, "Việt Nam, Độc lập, tỉnh");
     vb_text_free(&t);

@@ -8,7 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *run(vb_normalize *nz, const char *s) { return vb_test_normalize(nz, s); }
+static const char *run(vb_normalize *nz, const char *s)
+{
+    return vb_test_normalize(nz, s);
+}
 
 static vb_normalize *make(int style)
 {

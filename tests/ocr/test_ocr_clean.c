@@ -78,8 +78,8 @@ int main(void)
     pixDestroy(&noisy);
 
     /* Skewed by 1.2 degrees: found and corrected. */
-    PIX *rot = pixRotate(page, (float)(1.2 * M_PI / 180), L_ROTATE_AREA_MAP, L_BRING_IN_WHITE, 0,
-                         0);
+    PIX *rot =
+        pixRotate(page, (float)(1.2 * M_PI / 180), L_ROTATE_AREA_MAP, L_BRING_IN_WHITE, 0, 0);
     pixSetResolution(rot, 300, 300);
     VB_CHECK_INT(vb_ocr_clean(rot, &out, &info, &e), VB_OK);
     VB_CHECK(fabs(fabs(info.skew_degrees) - 1.2) < 0.15);
