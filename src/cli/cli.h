@@ -26,6 +26,12 @@ int cli_exit_code(vb_status st);
 void cli_report(const char *severity, const vb_error *e);
 void cli_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* A vb_diag_fn that reports each rule problem as an error (user unused). */
+void cli_report_diag(void *user, const vb_error *diag);
+
+/* Keep in *worst the most severe exit code seen (codes grow with severity). */
+void cli_worsen(int *worst, int code);
+
 /* Set by SIGINT/SIGTERM. */
 extern volatile sig_atomic_t cli_stop;
 void cli_install_signals(void);

@@ -50,6 +50,18 @@ void cli_errorf(const char *fmt, ...)
     va_end(ap);
 }
 
+void cli_report_diag(void *user, const vb_error *diag)
+{
+    (void)user;
+    cli_report("error", diag);
+}
+
+void cli_worsen(int *worst, int code)
+{
+    if (code > *worst)
+        *worst = code;
+}
+
 static void on_signal(int sig)
 {
     /* A second Ctrl-C means "now": restore the default and let it kill us. */

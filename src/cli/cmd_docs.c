@@ -19,12 +19,6 @@ typedef struct doc_cmd {
     int printed; /* documents printed (ocr: separator) */
 } doc_cmd;
 
-static void worsen(doc_cmd *c, int code)
-{
-    if (code > c->worst)
-        c->worst = code;
-}
-
 static int on_document(void *user, pipeline_doc *doc)
 {
     doc_cmd *c = user;
@@ -33,7 +27,7 @@ static int on_document(void *user, pipeline_doc *doc)
     if (c->extract) {
         record_result r;
         record_build(&c->rb, doc, &r);
-        worsen(c, r.exit_code);
+        cli_worsen(&c->worst, r.exit_code);
         if (r.json)
             puts(r.json);
         free(r.json);
@@ -41,7 +35,7 @@ static int on_document(void *user, pipeline_doc *doc)
         size_t len = 0;
         int code;
         char *text = record_text(&c->rb, doc, c->raw, &len, &code);
-        worsen(c, code);
+        cli_worsen(&c->worst, code);
         if (text) {
             if (c->printed++ > 0)
                 putchar('\f');
@@ -130,7 +124,7 @@ static int run_docs(int argc, char **argv, int extract)
                 stats.clean_seconds, po.jobs ? po.jobs : vb_ocr_default_jobs());
     if (st != VB_OK) {
         cli_report("error", &err);
-        worsen(&c, cli_exit_code(st));
+        cli_worsen(&c.worst, cli_exit_code(st));
     }
     record_builder_free(&c.rb);
     if (stats.interrupted) {

@@ -118,12 +118,6 @@ static void report(process_cmd *c, const vb_error *e)
     cli_report("error", e);
 }
 
-static void worsen(process_cmd *c, int code)
-{
-    if (code > c->worst)
-        c->worst = code;
-}
-
 static void commit(process_cmd *c, int force)
 {
     if (!c->pending_commit)
@@ -134,7 +128,7 @@ static void commit(process_cmd *c, int force)
     vb_error_clear(&e);
     if (vb_archive_commit(c->db, &e) != VB_OK) {
         report(c, &e);
-        worsen(c, cli_exit_code(e.code));
+        cli_worsen(&c->worst, cli_exit_code(e.code));
     }
     c->pending_commit = 0;
 }
@@ -173,7 +167,7 @@ static void write_line(process_cmd *c, const char *json)
         vb_error_set(&e, VB_ERR_INPUT, "cannot write the records: %s", strerror(errno));
         vb_error_at(&e, c->out_path, 0, 0);
         report(c, &e);
-        worsen(c, VB_EXIT_INPUT);
+        cli_worsen(&c->worst, VB_EXIT_INPUT);
         c->out_broken = 1;
     }
 }
@@ -186,7 +180,7 @@ static void store_failure(process_cmd *c, const char *sha256, const char *path, 
     ensure_batch(c);
     if (vb_archive_put_failure(c->db, sha256, path, why->message, json, &e) != VB_OK) {
         report(c, &e);
-        worsen(c, cli_exit_code(e.code));
+        cli_worsen(&c->worst, cli_exit_code(e.code));
     }
     write_line(c, json);
     c->failed++;
@@ -237,7 +231,7 @@ static int on_document(void *user, pipeline_doc *doc)
         clear_bar(c);
     record_result r;
     record_build(&c->rb, doc, &r);
-    worsen(c, r.exit_code);
+    cli_worsen(&c->worst, r.exit_code);
     if (r.failed) {
         store_failure(c, doc->sha256[0] ? doc->sha256 : NULL, doc->path, &r.failure, r.json);
     } else if (r.json) {
@@ -247,7 +241,7 @@ static int on_document(void *user, pipeline_doc *doc)
         if (vb_archive_put_record(c->db, r.json, NULL, &e) != VB_OK) {
             vb_error_at(&e, doc->path, 0, 0);
             report(c, &e);
-            worsen(c, cli_exit_code(e.code));
+            cli_worsen(&c->worst, cli_exit_code(e.code));
             store_own_failure(c, doc->sha256[0] ? doc->sha256 : NULL, doc->path, &e);
         } else {
             c->stored++;
@@ -431,7 +425,7 @@ int cmd_process(int argc, char **argv)
         vb_error_at(&why, w.problems[i].path, 0, 0);
         vb_error_set(&why, VB_ERR_INPUT, "%s", w.problems[i].reason);
         cli_report("error", &why);
-        worsen(&c, VB_EXIT_INPUT);
+        cli_worsen(&c.worst, VB_EXIT_INPUT);
         store_own_failure(&c, NULL, w.problems[i].path, &why);
     }
     /* Keep only this shard's share, in place. */
@@ -456,7 +450,7 @@ int cmd_process(int argc, char **argv)
     vb_status st = pipeline_run(&po, w.files, w.n_files, &stats, &err);
     if (st != VB_OK) {
         report(&c, &err);
-        worsen(&c, cli_exit_code(st));
+        cli_worsen(&c.worst, cli_exit_code(st));
     }
     commit(&c, 1);
     if (c.progress) {
@@ -484,7 +478,7 @@ int cmd_process(int argc, char **argv)
         vb_error_set(&err, VB_ERR_INPUT, "cannot write the records: %s", strerror(errno));
         vb_error_at(&err, out_path, 0, 0);
         cli_report("error", &err);
-        worsen(&c, VB_EXIT_INPUT);
+        cli_worsen(&c.worst, VB_EXIT_INPUT);
     }
     vb_archive_close(&c.db);
     record_builder_free(&c.rb);

@@ -7,12 +7,6 @@
 #include "commands.h"
 #include "vb_extract.h"
 
-static void print_diag(void *user, const vb_error *d)
-{
-    (void)user;
-    cli_report("error", d);
-}
-
 int cmd_rules(int argc, char **argv)
 {
     if (argc < 2 || strcmp(argv[1], "check") != 0 || argc > 3) {
@@ -26,7 +20,7 @@ int cmd_rules(int argc, char **argv)
     int ok = 0, bad = 0;
     vb_error err;
     vb_error_clear(&err);
-    vb_status st = vb_rules_check(dir, print_diag, NULL, &ok, &bad, &err);
+    vb_status st = vb_rules_check(dir, cli_report_diag, NULL, &ok, &bad, &err);
     if (st != VB_OK && bad == 0) {
         cli_report("error", &err);
         return cli_exit_code(st);

@@ -8,12 +8,6 @@
 #include "cli.h"
 #include "vb_emit.h"
 
-static void print_rule_diag(void *user, const vb_error *d)
-{
-    (void)user;
-    cli_report("error", d);
-}
-
 int record_builder_init(record_builder *rb, int with_extract, const char *rules_dir)
 {
     memset(rb, 0, sizeof *rb);
@@ -24,7 +18,7 @@ int record_builder_init(record_builder *rb, int with_extract, const char *rules_
         return cli_exit_code(err.code);
     }
     if (with_extract) {
-        vb_extract_opts eo = {.rules_dir = rules_dir, .diag = print_rule_diag};
+        vb_extract_opts eo = {.rules_dir = rules_dir, .diag = cli_report_diag};
         if (vb_extract_create(&rb->ex, &eo, &err) != VB_OK) {
             cli_report("error", &err);
             vb_normalize_destroy(&rb->nz);

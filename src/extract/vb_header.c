@@ -165,7 +165,6 @@ static void strip_motto(vb_extract *ex, const vb_text *t, size_t s, size_t e, ch
     }
 }
 
-/* A name in canonical form when the agency lexicon has it, else issuer case. */
 /* A copy of a header line without the specks OCR read as punctuation after a
  * word inside a name ("SỞ TƯ. PHÁP"): a body's name has none there, but for
  * the abbreviation "TP." (thành phố). */
@@ -189,6 +188,7 @@ static char *drop_specks(const char *s)
     return vb_buf_steal(&b, NULL);
 }
 
+/* A name in canonical form when the agency lexicon has it, else issuer case. */
 static char *body_case(vb_extract *ex, const char *s)
 {
     char *clean = drop_specks(s);
