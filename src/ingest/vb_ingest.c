@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 #include "vb_ingest.h"
+#include "vb_ingest_internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -183,17 +184,26 @@ static vb_status open_pdf(vb_ingest *in, vb_source *src, vb_error *err)
     return st;
 }
 
-static vb_status open_tiff(vb_source *src, vb_error *err)
+static vb_status open_tiff(vb_ingest *in, vb_source *src, vb_error *err)
 {
-    FILE *f = fmemopen(src->data, src->len, "rb");
-    l_int32 n = 0;
-    if (!f || tiffGetCount(f, &n) != 0 || n <= 0) {
-        if (f)
-            fclose(f);
-        return source_fail(src, err, VB_ERR_INPUT, "unreadable TIFF: no image directory");
-    }
-    fclose(f);
+    char why[256];
+    int n = vb_tiff_pages(src->data, src->len, in->opts.max_pages, why, sizeof why);
+    if (n <= 0)
+        return source_fail(src, err, VB_ERR_INPUT, "%s", why);
     src->pages = n;
+    return VB_OK;
+}
+
+/* PNG and JPEG decoders fill a page cut short with blank (and libjpeg says so
+ * on stderr, nameless): such a file is refused, as a truncated PDF is. */
+static vb_status open_single_image(vb_source *src, vb_error *err)
+{
+    if (src->media == VB_MEDIA_PNG && !vb_png_complete(src->data, src->len))
+        return source_fail(src, err, VB_ERR_INPUT, "truncated or damaged PNG: no end chunk (IEND)");
+    if (src->media == VB_MEDIA_JPEG && !vb_jpeg_complete(src->data, src->len))
+        return source_fail(src, err, VB_ERR_INPUT,
+                           "truncated or damaged JPEG: no end-of-image marker");
+    src->pages = 1;
     return VB_OK;
 }
 
@@ -217,9 +227,9 @@ vb_status vb_ingest_open(vb_ingest *in, const char *path, vb_source **out, vb_er
     else {
         switch (src->media) {
         case VB_MEDIA_PDF: st = open_pdf(in, src, err); break;
-        case VB_MEDIA_TIFF: st = open_tiff(src, err); break;
+        case VB_MEDIA_TIFF: st = open_tiff(in, src, err); break;
         case VB_MEDIA_PNG:
-        case VB_MEDIA_JPEG: src->pages = 1; break;
+        case VB_MEDIA_JPEG: st = open_single_image(src, err); break;
         case VB_MEDIA_TEXT: src->pages = (int)count_pages_text(src->data, src->len); break;
         case VB_MEDIA_UNKNOWN:
             st = source_fail(src, err, VB_ERR_INPUT,
@@ -482,7 +492,10 @@ static PIX *pdf_single_image(vb_ingest *in, fz_page *fzpage, int *dpi_out)
                 img->n != 4) {
                 unsigned char *data;
                 size_t len = fz_buffer_storage(ctx, cb->buffer, &data);
-                pix = pixReadMem(data, len);
+                /* A stream cut short goes through MuPDF, whose warnings
+                 * don't reach stderr. */
+                if (vb_jpeg_complete(data, len))
+                    pix = pixReadMem(data, len);
             }
             if (!pix && m.d > 0) {
                 pm = fz_get_pixmap_from_image(ctx, img, NULL, NULL, NULL, NULL);

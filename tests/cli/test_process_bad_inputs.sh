@@ -12,7 +12,7 @@ mkdir -p in/good in/bad in/walk
 cp "$src"/fixtures/seeds/*.txt "$src"/fixtures/truth/*.txt "$src"/fixtures/scans/*.text.pdf in/good/
 # the one OCR'd input of these tests (1 page)
 cp "$src"/fixtures/scans/hung-yen-kh-117.p1.png in/good/
-for f in empty.txt truncated.pdf encrypted.pdf huge.png latin.txt unknown.bin; do
+for f in empty.txt truncated.pdf truncated.tif encrypted.pdf huge.png latin.txt unknown.bin; do
     cp "$src/tests/data/bad/$f" in/bad/
 done
 make_docs in/walk 2
@@ -24,7 +24,7 @@ good=13
 
 # unknown.bin is no input in a folder (not a supported type); named, it is one.
 run 2 "$vanban" process in in/bad/unknown.bin --db a.db --out r.jsonl
-has err ": $good stored (1 with pages that could not be read), 0 skipped (already in the archive), 7 failed,"
+has err ": $good stored (1 with pages that could not be read), 0 skipped (already in the archive), 8 failed,"
 has err "; 1 other file(s) left out (not PDF, TIFF, PNG, JPEG or *.txt)"
 for line in \
     "vanban: in/walk/loop: error: directory loop: a symbolic link leads back to a folder that contains it; not followed" \
@@ -33,15 +33,16 @@ for line in \
     "vanban: in/bad/huge.png: page 1: error: image is 60000x60000 pixels, more than the limit of 200000000" \
     "vanban: in/bad/latin.txt: page 1: error: text is not valid UTF-8" \
     "vanban: in/bad/truncated.pdf: error: truncated or damaged PDF: no end-of-file marker" \
+    "vanban: in/bad/truncated.tif: error: truncated or damaged TIFF: page 2's image data ends past the end of the file" \
     "vanban: in/bad/unknown.bin: error: unknown file type (not PDF, TIFF, PNG, JPEG or text)" \
     "vanban: in/walk/two-pages.txt: page 2: error: text is not valid UTF-8"; do
     has err "$line"
 done
-[ "$(grep -c ': error: ' err)" = 8 ] || fail "8 errors expected, got: $(cat err)"
+[ "$(grep -c ': error: ' err)" = 9 ] || fail "9 errors expected, got: $(cat err)"
 archive_ok a.db
 
 # The same outcome in the archive and in --out: path, ok or failed, and why.
-count_unique a.db $((good + 7))
+count_unique a.db $((good + 8))
 "$py" - records.jsonl r.jsonl <<'PY' || fail "records (see above)"
 import json, sys
 want = {
@@ -51,6 +52,7 @@ want = {
     "in/bad/huge.png": "image is 60000x60000 pixels, more than the limit of 200000000",
     "in/bad/latin.txt": "text is not valid UTF-8",
     "in/bad/truncated.pdf": "truncated or damaged PDF: no end-of-file marker",
+    "in/bad/truncated.tif": "truncated or damaged TIFF: page 2's image data ends past the end of the file",
     "in/bad/unknown.bin": "unknown file type (not PDF, TIFF, PNG, JPEG or text)",
 }
 for name in sys.argv[1:]:
@@ -80,16 +82,16 @@ has out "in/good/hung-yen-kh-117.p1.png"
 # Again: nothing new is stored (the scan is not OCR'd again); the failures are
 # tried again (their cause may have been fixed) and still fail.
 run 2 "$vanban" process in in/bad/unknown.bin --db a.db --out r.jsonl
-summary 0 $good 7
+summary 0 $good 8
 has err "0 pages OCR'd"
-count_unique a.db $((good + 7))
-[ "$(wc -l <r.jsonl)" = $((good + 7 + 7)) ] || fail "--out: $(wc -l <r.jsonl) lines"
+count_unique a.db $((good + 8))
+[ "$(wc -l <r.jsonl)" = $((good + 8 + 8)) ] || fail "--out: $(wc -l <r.jsonl) lines"
 archive_ok a.db
 
 # A bad input fixed: the failure is replaced by the document.
 printf 'Kế hoạch số 5/KH-UBND\n' >in/bad/latin.txt
 run 2 "$vanban" process in in/bad/unknown.bin --db a.db
-summary 1 $good 6
-count_unique a.db $((good + 7))
+summary 1 $good 7
+count_unique a.db $((good + 8))
 [ "$(outcome a.db in/bad/latin.txt)" = ok ] || fail "the fixed file is not stored as a document"
 archive_ok a.db
