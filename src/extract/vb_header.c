@@ -377,12 +377,11 @@ static void drop_quote_specks(char *s)
             int32_t k = i;
             U8_NEXT(s, k, n, next);
         }
-        int after_word =
-            prev >= 0 && (u_isalnum(prev) || u_ispunct(prev)) && !is_quote(prev) && prev != '(';
-        int before_word = next >= 0 && u_isalnum(next);
-        if (!after_word && before_word) {
+        int prev_word = prev >= 0 && u_isalnum(prev);
+        int next_word = next >= 0 && u_isalnum(next);
+        if (next_word && !prev_word) {
             open[n_open++] = a;
-        } else if (after_word && !before_word) {
+        } else if (!next_word && (prev_word || (prev >= 0 && u_ispunct(prev) && prev != '('))) {
             size_t k = n_open;
             while (k > 0) {
                 UChar32 o;
@@ -421,6 +420,20 @@ static void drop_quote_specks(char *s)
     free(drop);
 }
 
+/* Length of the run of ASCII digits that ends before s[i] (backwards) or
+ * starts at s[i] (forwards). */
+static size_t digits_at(const char *s, size_t n, size_t i, int backwards)
+{
+    size_t k = 0;
+    if (backwards)
+        while (k < i && s[i - 1 - k] >= '0' && s[i - 1 - k] <= '9')
+            k++;
+    else
+        while (i + k < n && s[i + k] >= '0' && s[i + k] <= '9')
+            k++;
+    return k;
+}
+
 /* A period between years read with a space on one side of its dash ("giai
  * đoạn 2026 -2030") is written "2026 - 2030". */
 static char *space_year_dashes(const char *s)
@@ -428,19 +441,16 @@ static char *space_year_dashes(const char *s)
     size_t n = strlen(s);
     vb_buf b = {0};
     for (size_t i = 0; i < n; i++) {
-        int digit_before = i >= 2 && s[i - 1] == ' ' && s[i - 2] >= '0' && s[i - 2] <= '9';
-        int digit_after = i + 2 < n && s[i + 1] == ' ' && s[i + 2] >= '0' && s[i + 2] <= '9';
-        int glued_before = i >= 1 && s[i - 1] >= '0' && s[i - 1] <= '9';
-        int glued_after = i + 1 < n && s[i + 1] >= '0' && s[i + 1] <= '9';
-        if (s[i] == '-' && ((digit_before && glued_after) || (glued_before && digit_after))) {
-            if (glued_before)
-                vb_buf_putc(&b, ' ');
-            vb_buf_putc(&b, '-');
-            if (glued_after)
-                vb_buf_putc(&b, ' ');
-        } else {
-            vb_buf_putc(&b, s[i]);
+        if (s[i] == '-') {
+            int sp_before = i > 0 && s[i - 1] == ' ', sp_after = i + 1 < n && s[i + 1] == ' ';
+            size_t y0 = digits_at(s, n, i - (size_t)sp_before, 1);
+            size_t y1 = digits_at(s, n, i + 1 + (size_t)sp_after, 0);
+            if (y0 == 4 && y1 == 4 && sp_before != sp_after) {
+                vb_buf_puts(&b, sp_before ? "- " : " -");
+                continue;
+            }
         }
+        vb_buf_putc(&b, s[i]);
     }
     if (!b.data)
         vb_buf_puts(&b, "");

@@ -176,6 +176,16 @@ static void test_title_repairs(void)
                  "dục của tỉnh ủy viên, giai đoạn 2026 - 2030");
     vb_record_free(&rec);
     vb_text_free(&t);
+    /* quotes after punctuation, nested, and a dash as printed stay */
+    vb_test_extract_text(nz, ex,
+                         "ỦY BAN NHÂN DÂN\nTỈNH TUYÊN QUANG\nSố: 12/KH-UBND\n"
+                         "KẾ HOẠCH\n"
+                         "Phát động phong trào (“Ngày hội ‘toàn dân’”), năm 2026-2027\n"
+                         "\n",
+                         &t, &rec);
+    VB_CHECK_STR(rec.doc.title, "Phát động phong trào (“Ngày hội ‘toàn dân’”), năm 2026-2027");
+    vb_record_free(&rec);
+    vb_text_free(&t);
 }
 
 /* English-model OCR: broken marks, columns interleaved. */
