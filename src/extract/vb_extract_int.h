@@ -122,6 +122,9 @@ vb_status vb_strv_push(char ***v, size_t *n, char *s);
 /* The parts of the record */
 vb_status vb_header_extract(vb_extract *ex, const vb_text *t, const vb_lines *l, vb_record *rec);
 vb_status vb_refs_extract(vb_extract *ex, const vb_text *t, const vb_lines *l, vb_record *rec);
+/* The text of [from, to) with every symbol in it written canonically ("33-NQ/T U"
+ * -> "33-NQ/TU"); malloc'd, NULL when out of memory. */
+char *vb_refs_canon_span(vb_extract *ex, const vb_text *t, size_t from, size_t to);
 vb_status vb_tasks_extract(vb_extract *ex, const vb_text *t, const vb_lines *l, vb_record *rec);
 vb_status vb_targets_extract(vb_extract *ex, const vb_text *t, const vb_lines *l, vb_record *rec);
 

@@ -13,6 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
+
 #define HEAD_MAX_BYTES 6000
 #define TAIL_MAX_BYTES 8000
 #define TITLE_MAX_LINES 6
@@ -332,12 +335,183 @@ static char *trim_place(char *p)
 
 /* ---- title ---- */
 
+static int is_quote(UChar32 c)
+{
+    return c == '"' || c == '\'' || c == '`' || c == 0x2018 || c == 0x2019 || c == 0x201C ||
+           c == 0x201D;
+}
+
+static int is_double_quote(UChar32 c)
+{
+    return c == '"' || c == 0x201C || c == 0x201D;
+}
+
+/* The quotes of a title that enclose something stay; the others are specks
+ * OCR read as quotes and are dropped: glued to a word ("cơ’ quan", "cơ sở'",
+ * what is left of o’ for ơ), or alone ("2030 ‘"). A quote opens before a
+ * word and closes after one, the nearest opener of its kind (single, double). */
+static void drop_quote_specks(char *s)
+{
+    int32_t n = (int32_t)strlen(s);
+    size_t cap = (size_t)n + 1;
+    int32_t *open = malloc(cap * sizeof *open);
+    char *drop = calloc(cap, 1);
+    if (!open || !drop) {
+        free(open);
+        free(drop);
+        return;
+    }
+    size_t n_open = 0;
+    for (int32_t i = 0; i < n;) {
+        int32_t a = i;
+        UChar32 c;
+        U8_NEXT(s, i, n, c);
+        if (!is_quote(c))
+            continue;
+        UChar32 prev = -1, next = -1;
+        if (a > 0) {
+            int32_t k = a;
+            U8_PREV(s, 0, k, prev);
+        }
+        if (i < n) {
+            int32_t k = i;
+            U8_NEXT(s, k, n, next);
+        }
+        int prev_word = prev >= 0 && u_isalnum(prev);
+        int next_word = next >= 0 && u_isalnum(next);
+        if (next_word && !prev_word) {
+            open[n_open++] = a;
+        } else if (!next_word && (prev_word || (prev >= 0 && u_ispunct(prev) && prev != '('))) {
+            size_t k = n_open;
+            while (k > 0) {
+                UChar32 o;
+                int32_t j = open[k - 1];
+                U8_NEXT(s, j, n, o);
+                if (is_double_quote(o) == is_double_quote(c))
+                    break;
+                k--;
+            }
+            if (k == 0) {
+                drop[a] = 1;
+            } else {
+                /* openers between the pair never closed */
+                for (size_t m = k; m < n_open; m++)
+                    drop[open[m]] = 1;
+                n_open = k - 1;
+            }
+        } else {
+            drop[a] = 1;
+        }
+    }
+    for (size_t k = 0; k < n_open; k++)
+        drop[open[k]] = 1;
+    int32_t o = 0;
+    for (int32_t i = 0; i < n;) {
+        int32_t a = i;
+        UChar32 c;
+        U8_NEXT(s, i, n, c);
+        if (!drop[a]) {
+            memmove(s + o, s + a, (size_t)(i - a));
+            o += i - a;
+        }
+    }
+    s[o] = '\0';
+    free(open);
+    free(drop);
+}
+
+/* Length of the run of ASCII digits that ends before s[i] (backwards) or
+ * starts at s[i] (forwards). */
+static size_t digits_at(const char *s, size_t n, size_t i, int backwards)
+{
+    size_t k = 0;
+    if (backwards)
+        while (k < i && s[i - 1 - k] >= '0' && s[i - 1 - k] <= '9')
+            k++;
+    else
+        while (i + k < n && s[i + k] >= '0' && s[i + k] <= '9')
+            k++;
+    return k;
+}
+
+/* A period between years read with a space on one side of its dash ("giai
+ * đoạn 2026 -2030") is written "2026 - 2030". */
+static char *space_year_dashes(const char *s)
+{
+    size_t n = strlen(s);
+    vb_buf b = {0};
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '-') {
+            int sp_before = i > 0 && s[i - 1] == ' ', sp_after = i + 1 < n && s[i + 1] == ' ';
+            size_t y0 = digits_at(s, n, i - (size_t)sp_before, 1);
+            size_t y1 = digits_at(s, n, i + 1 + (size_t)sp_after, 0);
+            if (y0 == 4 && y1 == 4 && sp_before != sp_after) {
+                vb_buf_puts(&b, sp_before ? "- " : " -");
+                continue;
+            }
+        }
+        vb_buf_putc(&b, s[i]);
+    }
+    if (!b.data)
+        vb_buf_puts(&b, "");
+    return vb_buf_steal(&b, NULL);
+}
+
+static int letter_at(const char *s, int32_t i, int32_t n, int before)
+{
+    UChar32 c;
+    if (before ? i <= 0 : i >= n)
+        return 0;
+    if (before)
+        U8_PREV(s, 0, i, c);
+    else
+        U8_NEXT(s, i, n, c);
+    return u_isalnum(c);
+}
+
+/* An agency the lexicon knows, written with other capitals in a title ("Ban
+ * Thường vụ Tỉnh Ủy", where OCR garbled the ủ) takes the lexicon's ("Tỉnh
+ * ủy"): only a name that starts with a capital, not in all capitals. */
+static void agency_case(vb_extract *ex, char *title)
+{
+    const vb_lexicon *lx = vb_ruleset_lexicon(ex->rs, "agencies.tsv");
+    size_t n = strlen(title);
+    char *low = vb_case_lower(title, n);
+    if (!lx || !low || strlen(low) != n) {
+        free(low);
+        return;
+    }
+    /* the canonical names only: variants keep how others write them ("Chính Phủ") */
+    for (size_t r = 0; r < lx->n_rows; r++) {
+        const char *cell = lx->rows[r][0];
+        size_t cl = strlen(cell);
+        char *cw = vb_case_lower(cell, cl);
+        const char *p = low;
+        while (cw && strlen(cw) == cl && (p = strstr(p, cw)) != NULL) {
+            size_t at = (size_t)(p - low);
+            p += cl;
+            int up, lo;
+            vb_case_count(title + at, cl, &up, &lo);
+            if (letter_at(title, (int32_t)at, (int32_t)n, 1) ||
+                letter_at(title, (int32_t)(at + cl), (int32_t)n, 0) || (up >= 2 && lo == 0))
+                continue;
+            UChar32 c;
+            int32_t k = (int32_t)at;
+            U8_NEXT(title, k, (int32_t)n, c);
+            if (u_isupper(c))
+                memcpy(title + at, cell, cl);
+        }
+        free(cw);
+    }
+    free(low);
+}
+
 static char *find_title(vb_extract *ex, const vb_text *t, const vb_lines *l, size_t after)
 {
     size_t i = vb_lines_at(l, after) + 1;
     while (i < l->n && is_blank(t->text + l->starts[i], l->ends[i] - l->starts[i]))
         i++;
-    vb_buf b = {0};
+    size_t first = i, last = i;
     for (size_t k = 0; i < l->n && k < TITLE_MAX_LINES; i++, k++) {
         size_t s = l->starts[i], e = l->ends[i];
         if (is_blank(t->text + s, e - s))
@@ -348,18 +522,27 @@ static char *find_title(vb_extract *ex, const vb_text *t, const vb_lines *l, siz
         /* a line in capitals is the next block ("BỘ TRƯỞNG BỘ ...") */
         int up, lo;
         vb_case_count(t->text + s, e - s, &up, &lo);
-        if (b.len && up >= 6 && lo == 0)
+        if (i > first && up >= 6 && lo == 0)
             break;
-        if (b.len)
-            vb_buf_putc(&b, ' ');
-        vb_buf_append(&b, t->text + s, e - s);
+        last = i + 1;
     }
-    if (!b.len) {
-        vb_buf_free(&b);
+    if (last == first)
         return NULL;
+    /* symbols as references write them ("33-NQ/T U" is 33-NQ/TU) */
+    char *raw = vb_refs_canon_span(ex, t, l->starts[first], l->ends[last - 1]);
+    if (!raw)
+        return NULL;
+    drop_quote_specks(raw);
+    char *sq = vb_squeeze(raw, strlen(raw));
+    free(raw);
+    char *out = sq ? space_year_dashes(sq) : NULL;
+    free(sq);
+    if (out)
+        agency_case(ex, out);
+    if (out && !*out) {
+        free(out);
+        out = NULL;
     }
-    char *out = vb_squeeze(b.data, b.len);
-    vb_buf_free(&b);
     return out;
 }
 

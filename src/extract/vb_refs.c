@@ -61,11 +61,14 @@ static int overlaps(const cites *c, size_t s, size_t e)
     return lo < c->n && c->v[lo].start < e;
 }
 
-static int collect(vb_extract *ex, const vb_text *t, int fold, const cites *text_hits, cites *out)
+/* The symbols in [from, to) found by the ref.cite rules on the text (fold =
+ * 0) or on the fold key (1, where text_hits found none). */
+static int collect(vb_extract *ex, const vb_text *t, size_t from, size_t to, int fold,
+                   const cites *text_hits, cites *out)
 {
-    size_t pos = 0;
+    size_t pos = from;
     vb_hit h;
-    while (pos < t->len && vb_find_kind(ex, "ref.cite", fold, t, pos, t->len, &h)) {
+    while (pos < to && vb_find_kind(ex, "ref.cite", fold, t, pos, to, &h)) {
         size_t ss, se, ws = 0, we = 0;
         pos = h.end > pos ? h.end : pos + 1;
         if (!vb_hit_field(&h, "symbol", &ss, &se))
@@ -89,6 +92,51 @@ static int collect(vb_extract *ex, const vb_text *t, int fold, const cites *text
             return -1;
     }
     return 0;
+}
+
+/* Every symbol in [from, to), text hits first, sorted by position. */
+static int collect_all(vb_extract *ex, const vb_text *t, size_t from, size_t to, cites *out)
+{
+    cites fold_hits = {0};
+    int rc = 0;
+    if (collect(ex, t, from, to, 0, NULL, out) < 0 ||
+        collect(ex, t, from, to, 1, out, &fold_hits) < 0)
+        rc = -1;
+    for (size_t i = 0; rc == 0 && i < fold_hits.n; i++)
+        if (cites_push(out, fold_hits.v[i]) < 0)
+            rc = -1;
+    free(fold_hits.v);
+    if (rc == 0 && out->n)
+        qsort(out->v, out->n, sizeof *out->v, cmp_cite);
+    return rc;
+}
+
+char *vb_refs_canon_span(vb_extract *ex, const vb_text *t, size_t from, size_t to)
+{
+    cites hits = {0};
+    vb_buf b = {0};
+    size_t pos = from;
+    int ok = collect_all(ex, t, from, to, &hits) == 0;
+    for (size_t i = 0; ok && i < hits.n; i++) {
+        const cite *c = &hits.v[i];
+        const char *type;
+        if (c->sym_s < pos)
+            continue;
+        char *sym =
+            vb_symbol_canon(ex, t->text + c->sym_s, c->sym_e - c->sym_s, &type, NULL, NULL, NULL);
+        if (!sym)
+            continue;
+        ok = vb_buf_append(&b, t->text + pos, c->sym_s - pos) == VB_OK &&
+             vb_buf_puts(&b, sym) == VB_OK;
+        free(sym);
+        pos = c->sym_e;
+    }
+    free(hits.v);
+    if (!ok || vb_buf_append(&b, t->text + pos, to - pos) != VB_OK) {
+        vb_buf_free(&b);
+        return NULL;
+    }
+    return vb_buf_steal(&b, NULL);
 }
 
 /* Is `off` inside a paragraph that opens with "Căn cứ"? A paragraph starts
@@ -346,19 +394,13 @@ static int cmp_mention(const void *a, const void *b)
 
 vb_status vb_refs_extract(vb_extract *ex, const vb_text *t, const vb_lines *l, vb_record *rec)
 {
-    cites text_hits = {0}, fold_hits = {0};
+    cites text_hits = {0};
     vb_status st = VB_OK;
-    if (collect(ex, t, 0, NULL, &text_hits) < 0 || collect(ex, t, 1, &text_hits, &fold_hits) < 0)
+    if (collect_all(ex, t, 0, t->len, &text_hits) < 0)
         st = VB_ERR_NOMEM;
-    for (size_t i = 0; st == VB_OK && i < fold_hits.n; i++)
-        if (cites_push(&text_hits, fold_hits.v[i]) < 0)
-            st = VB_ERR_NOMEM;
-    if (st == VB_OK && text_hits.n)
-        qsort(text_hits.v, text_hits.n, sizeof *text_hits.v, cmp_cite);
     for (size_t i = 0; st == VB_OK && i < text_hits.n; i++)
         st = add_cite(ex, t, l, &text_hits.v[i], rec);
     free(text_hits.v);
-    free(fold_hits.v);
     if (st == VB_OK)
         st = resolve_short(ex, t, l, rec);
     if (st == VB_OK && rec->n_references >= VB_MAX_REFERENCES)

@@ -671,6 +671,41 @@ static int in_name(const work *w, size_t i)
            vb_syl_shape_ok(x->base) && ((i > 0 && title_word(w, i - 1)) || title_word(w, i + 1));
 }
 
+/* Token i is a code OCR split off a document symbol, not a syllable: a lone
+ * capital after a symbol that ends in one ("70- NQ/T W" is NQ/TW), or an
+ * acronym glued to the dash after a symbol ("521/Qb- -TTg"). Restoring it
+ * ("W" -> "U", "TTg" -> "Tô") would change the symbol. */
+static int symbol_piece(const work *w, size_t i)
+{
+    const vb_tok *t = w->tok;
+    const char *s = w->text + t[i].off;
+    if (t[i].kind != VB_TOK_WORD || i == 0 || *s < 'A' || *s > 'Z')
+        return 0;
+    if (t[i].len == 1) {
+        const char *p = w->text + t[i - 1].off;
+        size_t n = t[i - 1].len;
+        return t[i].space_before && t[i - 1].kind == VB_TOK_SYM && n >= 2 && p[n - 1] >= 'A' &&
+               p[n - 1] <= 'Z' && (p[n - 2] == '/' || p[n - 2] == '-');
+    }
+    int caps = 0;
+    for (size_t k = 0; k < t[i].len; k++) {
+        if ((unsigned char)s[k] >= 0x80)
+            return 0;
+        caps += s[k] >= 'A' && s[k] <= 'Z';
+    }
+    if (caps < 2 || t[i].space_before)
+        return 0;
+    size_t k = i;
+    while (k > 0 && t[k - 1].kind == VB_TOK_PUNCT && t[k - 1].len == 1 &&
+           (w->text[t[k - 1].off] == '-' || w->text[t[k - 1].off] == '/'))
+        k--;
+    if (k == i || k == 0 || t[k - 1].kind != VB_TOK_SYM || t[k].space_before)
+        return 0;
+    const char *p = w->text + t[k - 1].off;
+    size_t n = t[k - 1].len;
+    return memchr(p, '/', n) && *p >= '0' && *p <= '9';
+}
+
 static vb_status candidates(work *w)
 {
     for (size_t i = 0; i < w->nt; i++) {
@@ -682,7 +717,7 @@ static vb_status candidates(work *w)
         /* acronyms: UBND, ANTQ, TW among ordinary words */
         if (x->caps == VB_CAPS_UPPER && !x->valid && !upper_context(w, i) && w->tok[i].len > 1)
             continue;
-        if (in_name(w, i))
+        if (in_name(w, i) || symbol_piece(w, i))
             continue;
         /* list labels: "a)", "d)" */
         if (w->tok[i].len == 1 && i + 1 < w->nt && w->tok[i + 1].kind == VB_TOK_PUNCT &&

@@ -153,6 +153,41 @@ static void test_partial(void)
     vb_text_free(&t);
 }
 
+/* The title as OCR leaves it: symbols with spaces, specks read as quotes
+ * beside real ones, a period's dash, an agency's capitals. */
+static void test_title_repairs(void)
+{
+    vb_text t;
+    vb_record rec;
+    vb_test_extract_text(
+        nz, ex,
+        "ỦY BAN NHÂN DÂN\nTỈNH TUYÊN QUANG\nSố: 12/KH-UBND\n"
+        "Tuyên Quang, ngày 14 tháng 1 năm 2026\n"
+        "KẾ HOẠCH\n"
+        "Triển khai Nghị quyết số 33-NQ/T U của Ban Thường vụ Tỉnh Ủy và Kế hoạch\n"
+        "161/KH-\nUBND về “Ngày hội toàn dân” trong cơ’ quan, cơ sở' giáo dục\n"
+        "của tỉnh ủy viên, giai đoạn 2026 -2030 ‘\n"
+        "\n"
+        "Căn cứ Luật Tổ chức chính quyền địa phương;\n",
+        &t, &rec);
+    VB_CHECK_STR(rec.doc.title,
+                 "Triển khai Nghị quyết số 33-NQ/TU của Ban Thường vụ Tỉnh ủy và Kế "
+                 "hoạch 161/KH-UBND về “Ngày hội toàn dân” trong cơ quan, cơ sở giáo "
+                 "dục của tỉnh ủy viên, giai đoạn 2026 - 2030");
+    vb_record_free(&rec);
+    vb_text_free(&t);
+    /* quotes after punctuation, nested, and a dash as printed stay */
+    vb_test_extract_text(nz, ex,
+                         "ỦY BAN NHÂN DÂN\nTỈNH TUYÊN QUANG\nSố: 12/KH-UBND\n"
+                         "KẾ HOẠCH\n"
+                         "Phát động phong trào (“Ngày hội ‘toàn dân’”), năm 2026-2027\n"
+                         "\n",
+                         &t, &rec);
+    VB_CHECK_STR(rec.doc.title, "Phát động phong trào (“Ngày hội ‘toàn dân’”), năm 2026-2027");
+    vb_record_free(&rec);
+    vb_text_free(&t);
+}
+
 /* English-model OCR: broken marks, columns interleaved. */
 static void test_seeds(void)
 {
@@ -203,6 +238,7 @@ int main(void)
     test_sequential();
     test_interleaved();
     test_partial();
+    test_title_repairs();
     test_seeds();
     return vb_test_extract_close(&nz, &ex);
 }

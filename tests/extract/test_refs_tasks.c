@@ -124,6 +124,47 @@ static void test_references_ocr(void)
     vb_text_free(&t);
 }
 
+/* From the English-model OCR seeds: "ngày" with its g misread, a joint
+ * programme cited twice with two spellings of its code. */
+static void test_references_ocr_seeds(void)
+{
+    vb_text t;
+    vb_record rec;
+    vb_test_extract_text(
+        nz, ex,
+        "Chi thi s6 48-\nCT/TW noay 22/10/2010 cuia Bo Chinh tri khoa X vé ting "
+        "cudng; Chuong trinh phoi hop s6\n5820/CTPH-CAT-MTTQ ngay 06/11/2025 gitta "
+        "Cong an tinh va Mat tran; thuc hién Chương trình phối hợp số "
+        "5820/CtrPH-CAT-MTTQ ngày 06/11/2025; Nghị quyết số 70- NQ/T W ngày "
+        "20/8/2025; Quyết định số 521/Qb- -TTg ngày 13/6/2005 của Thủ tướng Chính "
+        "phủ.\n",
+        &t, &rec);
+    const vb_reference *r = ref(&rec, "48-CT/TW");
+    if (r) {
+        VB_CHECK_STR(r->date, "2010-10-22");
+        VB_CHECK_STR(r->issuer, "Bộ Chính trị");
+    }
+    r = ref(&rec, "5820/CTPH-CAT-MTTQ");
+    if (r) {
+        VB_CHECK_STR(r->type, "CTr");
+        VB_CHECK_STR(r->type_name, "Chương trình phối hợp");
+        VB_CHECK_STR(r->date, "2025-11-06");
+        VB_CHECK_STR(r->issuer, NULL);
+        VB_CHECK_INT(r->n_mentions, 2);
+    }
+    r = ref(&rec, "70-NQ/TW"); /* "T W" is TW */
+    if (r)
+        VB_CHECK_STR(r->date, "2025-08-20");
+    r = ref(&rec, "521/QĐ-TTg"); /* the doubled dash goes */
+    if (r) {
+        VB_CHECK_STR(r->date, "2005-06-13");
+        VB_CHECK_STR(r->issuer, "Thủ tướng Chính phủ");
+    }
+    VB_CHECK_INT(rec.n_references, 4);
+    vb_record_free(&rec);
+    vb_text_free(&t);
+}
+
 static const char *tasks_text =
     "III. NHIỆM VỤ, GIẢI PHÁP\n"
     "\n"
@@ -259,6 +300,7 @@ int main(void)
         return 1;
     test_references();
     test_references_ocr();
+    test_references_ocr_seeds();
     test_tasks();
     test_targets();
     return vb_test_extract_close(&nz, &ex);

@@ -44,6 +44,16 @@ static void test_seeds(vb_normalize *nz)
     VB_CHECK(strstr(head, "Độc lập - Tự do - Hạnh phúc\n") != NULL);
     VB_CHECK(strstr(head, "\nSố: 36/KH-UBND ") != NULL);
     VB_CHECK(strstr(head, "\nKẾ HOẠCH") != NULL);
+    /* codes OCR split off a symbol stay codes, not syllables (W -> U, TTg -> Tô) */
+    const char *nq = run(nz, "Nghi quyét s6 70- NQ/T W ngay 20/8/2025 vé dam béo an ninh");
+    VB_CHECK(strstr(nq, "số 70- NQ/T W ngày 20/8/2025") != NULL);
+    const char *qd = run(nz, "Quyet dinh s6 521/Qb- -TTg ngay 13/6/2005 cua Thu tuéng Chinh phu");
+    VB_CHECK(strstr(qd, "số 521/Qb- -TTg ngày 13/6/2005 của Thủ tướng Chính phủ") != NULL);
+    /* a mark's vowel lost ("T qudc"), Ủ read as G ("Tinh Gy") */
+    const char *tq = run(nz, "Nghi quyet s0 33-NQ/T U ciia Ban Thwong vu Tinh Gy vé nang cao chat "
+                             "lwgng cong tac xdy dung phong trao toan din bio vé an ninh T qudc");
+    VB_CHECK(strstr(tq, "Ban Thường vụ Tỉnh Ủy về") != NULL);
+    VB_CHECK(strstr(tq, "an ninh Tổ quốc") != NULL);
 }
 
 static void test_stripped(vb_normalize *nz)
