@@ -309,6 +309,34 @@ char *vb_iso_date(const char *d, const char *m, const char *y, int *partial)
     return strdup(buf);
 }
 
+/* A day or a month whose leading zero a speck turned into a round glyph
+ * ("tháng @1"): the header writes days below 10 and months 1 and 2 with a
+ * leading zero (Decree 30/2020), so the first of two characters is 0-3 for a
+ * day, 0-1 for a month, and of those only 0 is round. Any other glyph is left
+ * as read (the date is then partial). Returns whether it repaired s. */
+static int leading_zero(char *s)
+{
+    static const char *round[] = {"O", "o", "Q", "@", "Ø", "ø"};
+    for (size_t k = 0; s && k < sizeof round / sizeof *round; k++) {
+        size_t n = strlen(round[k]);
+        if (!strncmp(s, round[k], n) && s[n] >= '0' && s[n] <= '9' && !s[n + 1]) {
+            s[0] = '0';
+            s[1] = s[n];
+            s[2] = '\0';
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static void date_leading_zero(vb_record *rec, const char *what, char *s)
+{
+    char as_read[16];
+    snprintf(as_read, sizeof as_read, "%s", s ? s : "");
+    if (leading_zero(s))
+        vb_warn(rec, "document.date: %s '%s' read as %s", what, as_read, s);
+}
+
 /* Drop leading words in capitals ("UBND Tan Khai" -> "Tan Khai"): a place is
  * written in title case, the symbol's issuer code before it is not. */
 static char *trim_place(char *p)
@@ -614,6 +642,8 @@ vb_status vb_header_extract(vb_extract *ex, const vb_text *t, const vb_lines *l,
     if (have_date) {
         char *dd = vb_hit_dup(&dh, t, "day"), *mm = vb_hit_dup(&dh, t, "month"),
              *yy = vb_hit_dup(&dh, t, "year");
+        date_leading_zero(rec, "day", dd);
+        date_leading_zero(rec, "month", mm);
         int partial;
         d->date = vb_iso_date(dd ? dd : "", mm ? mm : "", yy ? yy : "", &partial);
         if (d->date && partial)

@@ -144,6 +144,29 @@ static void test_partial(void)
     vb_record_free(&rec);
     vb_text_free(&t);
 
+    /* a speck on the month's leading zero ("@1"): only 0 can stand there; a
+     * speck before the place is not part of it */
+    vb_test_extract_text(nz, ex,
+                         "SỞ TƯ PHÁP\nSố: 22/HD-STP\n-Nghệ An, ngày 08 tháng @1 năm 2026\n"
+                         "HƯỚNG DẪN\nCông tác phổ biến\n",
+                         &t, &rec);
+    VB_CHECK_STR(rec.doc.place, "Nghệ An");
+    VB_CHECK_STR(rec.doc.date, "2026-01-08");
+    VB_CHECK(has_warning(&rec, "document.date: month '@1' read as 01"));
+    vb_record_free(&rec);
+    vb_text_free(&t);
+
+    /* a glyph that could be several digits is not guessed: partial date */
+    vb_test_extract_text(nz, ex,
+                         "SỞ TƯ PHÁP\nSố: 22/HD-STP\nNghệ An, ngày 08 tháng 1? năm 2026\n"
+                         "HƯỚNG DẪN\nCông tác phổ biến\n",
+                         &t, &rec);
+    VB_CHECK_STR(rec.doc.place, "Nghệ An");
+    VB_CHECK_STR(rec.doc.date, "2026");
+    VB_CHECK(has_warning(&rec, "document.date: day and month illegible, partial date 2026"));
+    vb_record_free(&rec);
+    vb_text_free(&t);
+
     vb_test_extract_text(nz, ex, "Văn bản không có phần đầu.\n", &t, &rec);
     VB_CHECK_STR(rec.doc.date, NULL);
     VB_CHECK_STR(rec.doc.symbol, NULL);
