@@ -309,12 +309,13 @@ char *vb_iso_date(const char *d, const char *m, const char *y, int *partial)
     return strdup(buf);
 }
 
-/* A day or a month whose leading zero a speck turned into a round glyph
- * ("tháng @1"): the header writes days below 10 and months 1 and 2 with a
- * leading zero (Decree 30/2020), so the first of two characters is 0-3 for a
- * day, 0-1 for a month, and of those only 0 is round. Any other glyph is left
- * as read (the date is then partial). Returns whether it repaired s. */
-static int leading_zero(char *s)
+/* A two-character number whose leading zero a speck turned into a round
+ * glyph ("tháng @1", "ít nhất Q1 mô hình"): documents write days below 10,
+ * months 1 and 2 and small counts with a leading zero (Decree 30/2020), and
+ * of the digits only 0 is a plain ring (6, 8 and 9 keep their strokes under a
+ * speck), so the glyph can be nothing else; for a day (0-3) and a month (0-1)
+ * the leading digit is 0 by range as well. Any other glyph is left as read. */
+int vb_leading_zero(char *s)
 {
     static const char *round[] = {"O", "o", "Q", "@", "Ø", "ø"};
     for (size_t k = 0; s && k < sizeof round / sizeof *round; k++) {
@@ -333,7 +334,7 @@ static void date_leading_zero(vb_record *rec, const char *what, char *s)
 {
     char as_read[16];
     snprintf(as_read, sizeof as_read, "%s", s ? s : "");
-    if (leading_zero(s))
+    if (vb_leading_zero(s))
         vb_warn(rec, "document.date: %s '%s' read as %s", what, as_read, s);
 }
 
