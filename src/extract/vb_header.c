@@ -312,6 +312,35 @@ char *vb_iso_date(const char *d, const char *m, const char *y, int *partial)
     return strdup(buf);
 }
 
+/* A two-character number whose leading zero a speck turned into a round
+ * glyph ("tháng @1", "ít nhất Q1 mô hình"): documents write days below 10,
+ * months 1 and 2 and small counts with a leading zero (Decree 30/2020), and
+ * of the digits only 0 is a plain ring (6, 8 and 9 keep their strokes under a
+ * speck), so the glyph can be nothing else; for a day (0-3) and a month (0-1)
+ * the leading digit is 0 by range as well. Any other glyph is left as read. */
+int vb_leading_zero(char *s)
+{
+    static const char *round[] = {"O", "o", "Q", "@", "Ø", "ø"};
+    for (size_t k = 0; s && k < sizeof round / sizeof *round; k++) {
+        size_t n = strlen(round[k]);
+        if (!strncmp(s, round[k], n) && s[n] >= '0' && s[n] <= '9' && !s[n + 1]) {
+            s[0] = '0';
+            s[1] = s[n];
+            s[2] = '\0';
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static void date_leading_zero(vb_record *rec, const char *what, char *s)
+{
+    char as_read[16];
+    snprintf(as_read, sizeof as_read, "%s", s ? s : "");
+    if (vb_leading_zero(s))
+        vb_warn(rec, "document.date: %s '%s' read as %s", what, as_read, s);
+}
+
 /* Drop leading words in capitals ("UBND Tan Khai" -> "Tan Khai"): a place is
  * written in title case, the symbol's issuer code before it is not. */
 static char *trim_place(char *p)
@@ -797,6 +826,8 @@ vb_status vb_header_extract(vb_extract *ex, const vb_text *t, const vb_lines *l,
     if (have_date) {
         char *dd = vb_hit_dup(&dh, t, "day"), *mm = vb_hit_dup(&dh, t, "month"),
              *yy = vb_hit_dup(&dh, t, "year");
+        date_leading_zero(rec, "day", dd);
+        date_leading_zero(rec, "month", mm);
         int partial;
         d->date = vb_iso_date(dd ? dd : "", mm ? mm : "", yy ? yy : "", &partial);
         if (d->date && partial)

@@ -286,13 +286,33 @@ static size_t clamp_back(const vb_text *t, size_t start, size_t at, size_t max)
     return s;
 }
 
-/* End of the sentence from `from`: '.' or ';' before white space, or a blank
- * line. */
+/* Does a lower-case letter follow the white space after `at`? A sentence
+ * begins with a capital or a number, so a full stop before one is a speck OCR
+ * read as punctuation ("100% cán bộ. công chức ... được tuyên truyền"). */
+static int lower_follows(const vb_text *t, size_t at)
+{
+    size_t i = at;
+    while (i < t->len && t->text[i] != '\n' && is_ws(t->text[i]))
+        i++;
+    size_t j = i + 1;
+    while (j < t->len && ((unsigned char)t->text[j] & 0xC0) == 0x80)
+        j++;
+    if (i == at || i >= t->len)
+        return 0;
+    int up, lo;
+    vb_case_count(t->text + i, j - i, &up, &lo);
+    return lo > 0;
+}
+
+/* End of the sentence from `from`: '.' or ';' before white space (a '.' not
+ * before a lower-case word), or a blank line. */
 static size_t sentence_end(const vb_text *t, size_t from)
 {
     size_t lim = from + SENTENCE_MAX < t->len ? from + SENTENCE_MAX : t->len;
     for (size_t i = from; i < lim; i++) {
         char c = t->text[i];
+        if (c == '.' && i + 1 < t->len && lower_follows(t, i + 1))
+            continue;
         if ((c == '.' || c == ';') && (i + 1 == t->len || is_ws(t->text[i + 1])))
             return i;
         if (c == '\n' && i + 1 < t->len && t->text[i + 1] == '\n')
@@ -309,6 +329,8 @@ static size_t sentence_start(const vb_text *t, size_t at)
         if ((c == '.' || c == ';' || c == ':') && i < t->len && is_ws(t->text[i])) {
             /* "1." opening a list item is not the end of a sentence */
             if (c == '.' && i >= 2 && t->text[i - 2] >= '0' && t->text[i - 2] <= '9')
+                continue;
+            if (c == '.' && lower_follows(t, i))
                 continue;
             return i;
         }
@@ -644,8 +666,14 @@ static vb_status add_target(vb_extract *ex, const vb_text *t, const vb_hit *h, v
                             size_t prev_end)
 {
     char *value = vb_hit_dup(h, t, "value");
-    if (!value)
+    char as_read[16];
+    snprintf(as_read, sizeof as_read, "%s", value ? value : "");
+    if (vb_leading_zero(value))
+        vb_warn(rec, "targets: count '%s' read as %s", as_read, value);
+    if (!value || value[0] < '0' || value[0] > '9') {
+        free(value); /* a number OCR garbled is no value */
         return VB_OK;
+    }
     for (char *p = value; *p; p++)
         if (*p == ',')
             *p = '.';

@@ -7,7 +7,8 @@
  * the lines at the top of a document's first page that have a wide gap
  * across the middle of the page are split, and the left parts come out
  * before the right parts. Everything else is laid out as Tesseract's own
- * text output does: a line per line, a blank line between paragraphs.
+ * text output does: a line per line, a blank line between paragraphs, where
+ * the page's geometry corrects Tesseract's paragraphs (see paragraphs()).
  */
 #include "vb_ocr_internal.h"
 
@@ -26,6 +27,7 @@ typedef struct line {
     int n, cap;
     int para_start;  /* first line of a paragraph */
     int left, right; /* extent */
+    int base;        /* baseline height at the line's left end */
 } line;
 
 typedef struct page_lines {
@@ -40,6 +42,14 @@ typedef struct page_lines {
  * nhận:") and the signer block in the last lines. */
 #define HEADER_MAX_LINES 8
 #define FOOTER_MAX_LINES 24
+/* Paragraph geometry (shares of the page width; of the line pitch): a margin
+ * or a line end within MARGIN_TOL of the page's usual one is at it; a first
+ * line indented by INDENT_MIN or more is indented (Decree 30/2020: 1-1.27
+ * cm); paragraphs are spaced (at least 6 pt on 13-14 pt lines, a third of a
+ * line) where baselines are more than PARA_GAP pitches apart. */
+#define MARGIN_TOL 0.015
+#define INDENT_MIN 0.03
+#define PARA_GAP 1.15
 
 static void lines_free(page_lines *pl)
 {
@@ -78,6 +88,8 @@ static int collect(TessBaseAPI *api, page_lines *pl)
             memset(ln, 0, sizeof *ln);
             ln->para_start = TessPageIteratorIsAtBeginningOf(pit, RIL_PARA);
             ln->left = l;
+            int x1, y1, x2, y2;
+            ln->base = TessPageIteratorBaseline(pit, RIL_TEXTLINE, &x1, &y1, &x2, &y2) ? y1 : b;
         }
         line *ln = &pl->lines[pl->n - 1];
         if (ln->n == ln->cap) {
@@ -152,6 +164,76 @@ static int has_split(const page_lines *pl, int from, int to, int width)
     return 0;
 }
 
+static int cmp_int(const void *a, const void *b)
+{
+    int x = *(const int *)a, y = *(const int *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* The value most of v[0..n) lie within tol of (the smallest on a tie). */
+static int usual(const int *v, int n, int tol)
+{
+    int best = 0, best_n = -1;
+    for (int i = 0; i < n; i++) {
+        int k = 0;
+        for (int j = 0; j < n; j++)
+            k += abs(v[j] - v[i]) <= tol;
+        if (k > best_n || (k == best_n && v[i] < best)) {
+            best = v[i];
+            best_n = k;
+        }
+    }
+    return best;
+}
+
+/* Tesseract's paragraphs, checked against the page: on speckled pages it
+ * starts paragraphs inside a justified one and misses the spacing between
+ * two. A line it starts a paragraph with is a continuation when nothing on
+ * the page says otherwise: the line above runs to the right margin, this one
+ * starts at the left margin (not indented) and no spacing separates them. A
+ * line it continues with starts a paragraph when the page says so twice: the
+ * spacing above it and its indent. Lines [from, to) of the body only: the
+ * centred type line and title have neither margins nor indents to read. */
+static void paragraphs(page_lines *pl, int from, int to, int width)
+{
+    int n = to - from;
+    if (n < 3)
+        return;
+    int *lefts = malloc((size_t)n * sizeof *lefts), *rights = malloc((size_t)n * sizeof *rights),
+        *pitch = malloc((size_t)n * sizeof *pitch);
+    if (!lefts || !rights || !pitch) {
+        free(lefts);
+        free(rights);
+        free(pitch);
+        return;
+    }
+    int np = 0;
+    for (int i = from; i < to; i++) {
+        lefts[i - from] = pl->lines[i].left;
+        rights[i - from] = pl->lines[i].right;
+        if (i > from && pl->lines[i].base > pl->lines[i - 1].base)
+            pitch[np++] = pl->lines[i].base - pl->lines[i - 1].base;
+    }
+    int tol = (int)(MARGIN_TOL * width), indent = (int)(INDENT_MIN * width);
+    int left = usual(lefts, n, tol), right = usual(rights, n, tol);
+    qsort(pitch, (size_t)np, sizeof *pitch, cmp_int);
+    int step = np ? pitch[np / 2] : 0;
+    for (int i = from + 1; step > 0 && i < to; i++) {
+        line *ln = &pl->lines[i];
+        const line *up = &pl->lines[i - 1];
+        int spaced = ln->base - up->base > PARA_GAP * step;
+        int gap_known = ln->base > up->base;
+        if (ln->para_start && gap_known && !spaced && up->right >= right - tol &&
+            ln->left <= left + tol)
+            ln->para_start = 0;
+        else if (!ln->para_start && gap_known && spaced && ln->left >= left + indent)
+            ln->para_start = 1;
+    }
+    free(lefts);
+    free(rights);
+    free(pitch);
+}
+
 char *vb_layout_text(TessBaseAPI *api, int width, int header)
 {
     page_lines pl = {0};
@@ -175,6 +257,7 @@ char *vb_layout_text(TessBaseAPI *api, int width, int header)
         foot_start--;
     if (!has_split(&pl, foot_start, pl.n, width))
         foot_start = pl.n;
+    paragraphs(&pl, head_end, foot_start, width);
 
     vb_buf b = {0};
     put_columns(&b, &pl, 0, head_end, width);

@@ -2,6 +2,7 @@
 /* Header extraction: clean text in both layouts (columns one after the other,
  * and interleaved line by line as OCR reads them), and the English-model OCR
  * seeds, where the fold key has to carry the match. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -112,6 +113,21 @@ static void test_interleaved(void)
     vb_text_free(&t);
 }
 
+/* The place and date of a header whose date line is `line`. */
+static void check_date_line(const char *line, const char *date, const char *warning)
+{
+    char text[256];
+    snprintf(text, sizeof text, "SỞ TƯ PHÁP\nSố: 22/HD-STP\n%s\nHƯỚNG DẪN\nCông tác\n", line);
+    vb_text t;
+    vb_record rec;
+    vb_test_extract_text(nz, ex, text, &t, &rec);
+    VB_CHECK_STR(rec.doc.place, "Nghệ An");
+    VB_CHECK_STR(rec.doc.date, date);
+    VB_CHECK(has_warning(&rec, warning));
+    vb_record_free(&rec);
+    vb_text_free(&t);
+}
+
 /* No day, no type code, nothing invented. */
 static void test_partial(void)
 {
@@ -143,6 +159,14 @@ static void test_partial(void)
     VB_CHECK_STR(rec.doc.date, "2026-01-08");
     vb_record_free(&rec);
     vb_text_free(&t);
+
+    /* a speck on the month's leading zero ("@1"): only 0 can stand there; a
+     * speck before the place is not part of it */
+    check_date_line("-Nghệ An, ngày 08 tháng @1 năm 2026", "2026-01-08",
+                    "document.date: month '@1' read as 01");
+    /* a glyph that could be several digits is not guessed: partial date */
+    check_date_line("Nghệ An, ngày 08 tháng 1? năm 2026", "2026",
+                    "document.date: day and month illegible, partial date 2026");
 
     vb_test_extract_text(nz, ex, "Văn bản không có phần đầu.\n", &t, &rec);
     VB_CHECK_STR(rec.doc.date, NULL);

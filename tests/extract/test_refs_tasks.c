@@ -292,6 +292,29 @@ static void test_targets(void)
     }
     vb_record_free(&rec);
     vb_text_free(&t);
+
+    /* speckled OCR: a full stop before a lower-case word does not end the
+     * sentence, a ring on the leading zero of a count is that zero, a value
+     * whose digit is lost ("!00%") is no target */
+    vb_test_extract_text(nz, ex,
+                         "II. CHỈ TIÊU\n\n"
+                         "1. 100% cán bộ. công chức được tuyên truyền.\n"
+                         "2. Mỗi xã xây dựng ít nhất Q1 mô hình tự quản; !00% lực lượng được "
+                         "tập huấn.\n",
+                         &t, &rec);
+    VB_CHECK_INT(rec.n_targets, 2);
+    if (rec.n_targets == 2) {
+        VB_CHECK(rec.targets[0].value == 100);
+        VB_CHECK_STR(rec.targets[0].sentence, "1. 100% cán bộ. công chức được tuyên truyền");
+        VB_CHECK(rec.targets[1].value == 1);
+        VB_CHECK_STR(rec.targets[1].unit, "mô hình");
+    }
+    int warned = 0;
+    for (size_t i = 0; i < rec.n_warnings; i++)
+        warned |= strcmp(rec.warnings[i], "targets: count 'Q1' read as 01") == 0;
+    VB_CHECK(warned);
+    vb_record_free(&rec);
+    vb_text_free(&t);
 }
 
 int main(void)
