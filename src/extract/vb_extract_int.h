@@ -112,6 +112,10 @@ char *vb_agency_name(vb_extract *ex, const vb_text *t, size_t s, size_t e);
 /* ISO date from day, month and year strings; partial ("2025-11", "2025") when
  * the day or month is not a valid number. NULL without a year. */
 char *vb_iso_date(const char *d, const char *m, const char *y, int *partial);
+/* A field that allows only digits with the letters OCR read for a digit put
+ * back (rules/digit-confusions.tsv: "f2" -> "12"), malloc'd; NULL when s is not
+ * such a field or has no real digit. */
+char *vb_digits_repair(vb_extract *ex, const char *s);
 /* 1-based page of a byte offset ('\f' separates pages). */
 int vb_page_at(const vb_text *t, size_t off);
 

@@ -312,6 +312,25 @@ char *vb_iso_date(const char *d, const char *m, const char *y, int *partial)
     return strdup(buf);
 }
 
+/* The date of a hit with day, month and year fields; a day or a month that
+ * OCR left with a letter read for a digit ("f2") is repaired when the table
+ * says how. */
+static char *hit_date(vb_extract *ex, const vb_text *t, const vb_hit *h, int *partial)
+{
+    char *f[3] = {vb_hit_dup(h, t, "day"), vb_hit_dup(h, t, "month"), vb_hit_dup(h, t, "year")};
+    for (int i = 0; i < 2; i++) {
+        char *r = f[i] && !all_digits(f[i]) ? vb_digits_repair(ex, f[i]) : NULL;
+        if (r) {
+            free(f[i]);
+            f[i] = r;
+        }
+    }
+    char *date = vb_iso_date(f[0] ? f[0] : "", f[1] ? f[1] : "", f[2] ? f[2] : "", partial);
+    for (int i = 0; i < 3; i++)
+        free(f[i]);
+    return date;
+}
+
 /* Drop leading words in capitals ("UBND Tan Khai" -> "Tan Khai"): a place is
  * written in title case, the symbol's issuer code before it is not. */
 static char *trim_place(char *p)
@@ -795,10 +814,8 @@ vb_status vb_header_extract(vb_extract *ex, const vb_text *t, const vb_lines *l,
     /* place and date */
     int have_date = vb_find(ex, "header.date", t, 0, head_end, &dh);
     if (have_date) {
-        char *dd = vb_hit_dup(&dh, t, "day"), *mm = vb_hit_dup(&dh, t, "month"),
-             *yy = vb_hit_dup(&dh, t, "year");
         int partial;
-        d->date = vb_iso_date(dd ? dd : "", mm ? mm : "", yy ? yy : "", &partial);
+        d->date = hit_date(ex, t, &dh, &partial);
         if (d->date && partial)
             vb_warn(rec, "document.date: %s illegible, partial date %s",
                     strlen(d->date) == 4 ? "day and month" : "day", d->date);
@@ -809,9 +826,14 @@ vb_status vb_header_extract(vb_extract *ex, const vb_text *t, const vb_lines *l,
             free(d->place);
             d->place = strdup(known);
         }
-        free(dd);
-        free(mm);
-        free(yy);
+    }
+    if (!d->date) {
+        /* laws and resolutions carry no "Place, ngày" line: their date is the
+         * adoption, "Luật này đã được Quốc hội ... thông qua ngày ..." */
+        vb_hit ah;
+        int partial;
+        if (vb_find(ex, "header.adopted", t, 0, t->len, &ah))
+            d->date = hit_date(ex, t, &ah, &partial);
     }
     if (!d->date)
         vb_warn(rec, "document.date: not found");
