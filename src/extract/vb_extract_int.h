@@ -112,9 +112,12 @@ char *vb_agency_name(vb_extract *ex, const vb_text *t, size_t s, size_t e);
 /* ISO date from day, month and year strings; partial ("2025-11", "2025") when
  * the day or month is not a valid number. NULL without a year. */
 char *vb_iso_date(const char *d, const char *m, const char *y, int *partial);
-/* "Q1" -> "01": a round glyph OCR read for the leading zero of a two-character
- * day, month or count, repaired in place; returns whether it did. */
-int vb_leading_zero(char *s);
+/* A field that allows only digits with the letters and specks OCR read for a
+ * digit put back (rules/digit-confusions.tsv: "f2" -> "12", "@1" -> "01"),
+ * malloc'd; NULL when s is not such a field or has no real digit. With
+ * lead_zero_only, only a leading zero of a two-character field is repaired
+ * (counts: "Q1 mô hình"). */
+char *vb_digits_repair(vb_extract *ex, const char *s, int lead_zero_only);
 /* 1-based page of a byte offset ('\f' separates pages). */
 int vb_page_at(const vb_text *t, size_t off);
 

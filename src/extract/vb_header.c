@@ -312,33 +312,26 @@ char *vb_iso_date(const char *d, const char *m, const char *y, int *partial)
     return strdup(buf);
 }
 
-/* A two-character number whose leading zero a speck turned into a round
- * glyph ("tháng @1", "ít nhất Q1 mô hình"): documents write days below 10,
- * months 1 and 2 and small counts with a leading zero (Decree 30/2020), and
- * of the digits only 0 is a plain ring (6, 8 and 9 keep their strokes under a
- * speck), so the glyph can be nothing else; for a day (0-3) and a month (0-1)
- * the leading digit is 0 by range as well. Any other glyph is left as read. */
-int vb_leading_zero(char *s)
+/* The date of a hit with day, month and year fields. A day or a month that OCR
+ * left with a letter or a speck read for a digit ("f2", "@1") is repaired when
+ * rules/digit-confusions.tsv says how, with a warning naming what was read. */
+static char *hit_date(vb_extract *ex, vb_record *rec, const vb_text *t, const vb_hit *h,
+                      int *partial)
 {
-    static const char *round[] = {"O", "o", "Q", "@", "Ø", "ø"};
-    for (size_t k = 0; s && k < sizeof round / sizeof *round; k++) {
-        size_t n = strlen(round[k]);
-        if (!strncmp(s, round[k], n) && s[n] >= '0' && s[n] <= '9' && !s[n + 1]) {
-            s[0] = '0';
-            s[1] = s[n];
-            s[2] = '\0';
-            return 1;
+    static const char *what[2] = {"day", "month"};
+    char *f[3] = {vb_hit_dup(h, t, "day"), vb_hit_dup(h, t, "month"), vb_hit_dup(h, t, "year")};
+    for (int i = 0; i < 2; i++) {
+        char *r = f[i] && !all_digits(f[i]) ? vb_digits_repair(ex, f[i], 0) : NULL;
+        if (r) {
+            vb_warn(rec, "document.date: %s '%s' read as %s", what[i], f[i], r);
+            free(f[i]);
+            f[i] = r;
         }
     }
-    return 0;
-}
-
-static void date_leading_zero(vb_record *rec, const char *what, char *s)
-{
-    char as_read[16];
-    snprintf(as_read, sizeof as_read, "%s", s ? s : "");
-    if (vb_leading_zero(s))
-        vb_warn(rec, "document.date: %s '%s' read as %s", what, as_read, s);
+    char *date = vb_iso_date(f[0] ? f[0] : "", f[1] ? f[1] : "", f[2] ? f[2] : "", partial);
+    for (int i = 0; i < 3; i++)
+        free(f[i]);
+    return date;
 }
 
 /* Drop leading words in capitals ("UBND Tan Khai" -> "Tan Khai"): a place is
@@ -824,12 +817,8 @@ vb_status vb_header_extract(vb_extract *ex, const vb_text *t, const vb_lines *l,
     /* place and date */
     int have_date = vb_find(ex, "header.date", t, 0, head_end, &dh);
     if (have_date) {
-        char *dd = vb_hit_dup(&dh, t, "day"), *mm = vb_hit_dup(&dh, t, "month"),
-             *yy = vb_hit_dup(&dh, t, "year");
-        date_leading_zero(rec, "day", dd);
-        date_leading_zero(rec, "month", mm);
         int partial;
-        d->date = vb_iso_date(dd ? dd : "", mm ? mm : "", yy ? yy : "", &partial);
+        d->date = hit_date(ex, rec, t, &dh, &partial);
         if (d->date && partial)
             vb_warn(rec, "document.date: %s illegible, partial date %s",
                     strlen(d->date) == 4 ? "day and month" : "day", d->date);
@@ -840,9 +829,14 @@ vb_status vb_header_extract(vb_extract *ex, const vb_text *t, const vb_lines *l,
             free(d->place);
             d->place = strdup(known);
         }
-        free(dd);
-        free(mm);
-        free(yy);
+    }
+    if (!d->date) {
+        /* laws and resolutions carry no "Place, ngày" line: their date is the
+         * adoption, "Luật này đã được Quốc hội ... thông qua ngày ..." */
+        vb_hit ah;
+        int partial;
+        if (vb_find(ex, "header.adopted", t, 0, t->len, &ah))
+            d->date = hit_date(ex, rec, t, &ah, &partial);
     }
     if (!d->date)
         vb_warn(rec, "document.date: not found");

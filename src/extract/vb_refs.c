@@ -199,9 +199,10 @@ static vb_status mention_add(vb_reference *r, const vb_text *t, size_t s, size_t
     return VB_OK;
 }
 
-/* Date, issuer and quoted title after a citation; returns where they end. */
+/* Date, issuer and quoted title after a citation; returns where they end.
+ * *joint is set when the citation says the document is "between" bodies. */
 static size_t cite_details(vb_extract *ex, const vb_text *t, size_t at, char **date, char **issuer,
-                           char **title)
+                           char **title, int *joint)
 {
     vb_hit h;
     size_t lim = at + 600 < t->len ? at + 600 : t->len;
@@ -215,6 +216,7 @@ static size_t cite_details(vb_extract *ex, const vb_text *t, size_t at, char **d
         free(y);
         at = h.end;
     }
+    *joint = vb_find(ex, "ref.joint", t, at, lim, &h);
     if (vb_find(ex, "ref.issuer", t, at, lim, &h)) {
         size_t s, e;
         if (vb_hit_field(&h, "issuer", &s, &e))
@@ -243,6 +245,29 @@ static char *word_name(vb_extract *ex, const vb_text *t, const cite *c, const ch
     return out;
 }
 
+/* Does the symbol name several issuers ("07/CTr-BCA-MTTW", "01/2012/TTLT-BNV-
+ * BTC")? After a type code, a segment past the first that has no digit is
+ * another body's code; one with a digit is a unit of the first ("BCA-V05",
+ * "CAT-PV05"). Without a type code the second segment is the drafting unit of a
+ * letter ("UBND-NC"). */
+static int joint_symbol(const char *type, const char *icode)
+{
+    if (!type || !icode)
+        return 0;
+    const char *seg = strpbrk(icode, "-/");
+    while (seg) {
+        seg++;
+        size_t n = strcspn(seg, "-/");
+        int digit = 0;
+        for (size_t i = 0; i < n; i++)
+            digit |= seg[i] >= '0' && seg[i] <= '9';
+        if (n && !digit)
+            return 1;
+        seg = seg[n] ? seg + n : NULL;
+    }
+    return 0;
+}
+
 static vb_status add_cite(vb_extract *ex, const vb_text *t, const vb_lines *l, const cite *c,
                           vb_record *rec)
 {
@@ -268,8 +293,13 @@ static vb_status add_cite(vb_extract *ex, const vb_text *t, const vb_lines *l, c
         }
     }
     char *date = NULL, *issuer = NULL, *title = NULL;
-    cite_details(ex, t, c->sym_e, &date, &issuer, &title);
-    if (!issuer && icode) {
+    int joint;
+    cite_details(ex, t, c->sym_e, &date, &issuer, &title, &joint);
+    if (joint || joint_symbol(type, icode)) {
+        /* a joint document: the record holds one issuer, none is right */
+        free(issuer);
+        issuer = NULL;
+    } else if (!issuer && icode) {
         /* the issuer code alone, when it names one body: BCA, TTg, QH15 */
         size_t k = strcspn(icode, "-/");
         char first[64];
@@ -361,7 +391,8 @@ static vb_status resolve_short(vb_extract *ex, const vb_text *t, const vb_lines 
             continue;
         char *num = vb_strndup(t->text + ns, ne - ns);
         char *issuer = NULL, *date = NULL, *title = NULL;
-        cite_details(ex, t, ne, &date, &issuer, &title);
+        int joint;
+        cite_details(ex, t, ne, &date, &issuer, &title, &joint);
         vb_reference *found = NULL;
         int n = 0;
         for (size_t i = 0; i < rec->n_references; i++) {
@@ -386,6 +417,136 @@ static vb_status resolve_short(vb_extract *ex, const vb_text *t, const vb_lines 
     return VB_OK;
 }
 
+/* The reference a citation made (NULL for the document's own number). */
+static vb_reference *cite_ref(vb_extract *ex, const vb_text *t, const cite *c, vb_record *rec)
+{
+    const char *type;
+    char *sym =
+        vb_symbol_canon(ex, t->text + c->sym_s, c->sym_e - c->sym_s, &type, NULL, NULL, NULL);
+    vb_reference *r = sym ? ref_find(rec, sym) : NULL;
+    free(sym);
+    return r;
+}
+
+/* Is there a blank line in [s, e)? */
+static int paragraph_break(const vb_text *t, size_t s, size_t e)
+{
+    int nl = 0;
+    for (size_t i = s; i < e; i++) {
+        if (t->text[i] == '\n' || t->text[i] == '\f') {
+            if (nl || t->text[i] == '\f')
+                return 1;
+            nl = 1;
+        } else if (t->text[i] != ' ' && t->text[i] != '\t' && t->text[i] != '\r') {
+            nl = 0;
+        }
+    }
+    return 0;
+}
+
+typedef struct group {
+    size_t first, n;  /* citations c->v[first .. first + n) */
+    const char *code; /* their type */
+    char *issuer;     /* the one a group phrase gives them */
+    int ambiguous;    /* phrases gave different issuers */
+} group;
+
+/* Runs of citations in one paragraph, all of one type and without issuer. */
+static size_t find_groups(vb_extract *ex, const vb_text *t, const cites *c, vb_record *rec,
+                          vb_reference **refs, group *g, size_t max)
+{
+    size_t ng = 0;
+    for (size_t i = 0; i < c->n && ng < max;) {
+        refs[i] = cite_ref(ex, t, &c->v[i], rec);
+        size_t j = i + 1;
+        if (refs[i] && !refs[i]->issuer && refs[i]->type) {
+            for (; j < c->n; j++) {
+                refs[j] = cite_ref(ex, t, &c->v[j], rec);
+                if (!refs[j] || refs[j]->issuer || !refs[j]->type ||
+                    strcmp(refs[j]->type, refs[i]->type) != 0 ||
+                    paragraph_break(t, c->v[j - 1].end, c->v[j].start))
+                    break;
+                size_t k = i;
+                while (k < j && refs[k] != refs[j])
+                    k++;
+                if (k < j) /* cited twice: the run is not a list */
+                    break;
+            }
+            if (j - i >= 2)
+                g[ng++] = (group){i, j - i, refs[i]->type, NULL, 0};
+        }
+        i = j;
+    }
+    return ng;
+}
+
+static void group_issuer(group *g, const char *issuer)
+{
+    if (g->issuer && strcmp(g->issuer, issuer) != 0)
+        g->ambiguous = 1;
+    else if (!g->issuer)
+        g->issuer = strdup(issuer);
+}
+
+/* "07 Nghị quyết ... của Bộ Chính trị" names the issuer of a list of citations
+ * that have none: the list right after it (after a colon), or, with a count,
+ * the one run of that many citations of that type (a footnote's). */
+static vb_status group_issuers(vb_extract *ex, const vb_text *t, const cites *c, vb_record *rec)
+{
+    if (c->n < 2)
+        return VB_OK;
+    vb_reference **refs = calloc(c->n, sizeof *refs);
+    group *g = calloc(c->n / 2 + 1, sizeof *g);
+    if (!refs || !g) {
+        free(refs), free(g);
+        return VB_ERR_NOMEM;
+    }
+    size_t ng = find_groups(ex, t, c, rec, refs, g, c->n / 2 + 1);
+    size_t pos = 0;
+    vb_hit h;
+    while (ng && pos < t->len && vb_find(ex, "ref.group", t, pos, t->len, &h)) {
+        pos = h.end > pos ? h.end : pos + 1;
+        size_t ws, we, is, ie;
+        const char *code = NULL, *canon = NULL;
+        if (!vb_hit_field(&h, "word", &ws, &we) || !vb_hit_field(&h, "issuer", &is, &ie) ||
+            !vb_type_from_name(ex, t->text + ws, we - ws, &code, &canon))
+            continue;
+        char *count = vb_hit_dup(&h, t, "count");
+        char *issuer = vb_agency_name(ex, t, is, ie);
+        size_t after = h.end;
+        while (after < t->len && (t->text[after] == ' ' || t->text[after] == '\t'))
+            after++;
+        for (size_t k = 0; issuer && k < ng; k++) {
+            const cite *first = &c->v[g[k].first];
+            if (strcmp(g[k].code, code) != 0)
+                continue;
+            if (count ? (size_t)atoi(count) == g[k].n
+                      : after < t->len && t->text[after] == ':' && first->start > after &&
+                            first->start - after < 20)
+                group_issuer(&g[k], issuer);
+        }
+        free(count);
+        free(issuer);
+    }
+    /* a count that fits two runs names neither */
+    for (size_t k = 0; k < ng; k++)
+        for (size_t m = k + 1; m < ng; m++)
+            if (g[k].issuer && g[m].issuer && g[k].n == g[m].n && strcmp(g[k].code, g[m].code) == 0)
+                g[k].ambiguous = g[m].ambiguous = 1;
+    vb_status st = VB_OK;
+    for (size_t k = 0; k < ng; k++) {
+        for (size_t i = 0; st == VB_OK && g[k].issuer && !g[k].ambiguous && i < g[k].n; i++) {
+            vb_reference *r = refs[g[k].first + i];
+            if (!r->issuer && !(r->issuer = strdup(g[k].issuer)))
+                st = VB_ERR_NOMEM;
+        }
+        free(g[k].issuer);
+    }
+    free(refs);
+    free(g);
+    return st;
+}
+
 static int cmp_mention(const void *a, const void *b)
 {
     const vb_mention *x = a, *y = b;
@@ -400,6 +561,8 @@ vb_status vb_refs_extract(vb_extract *ex, const vb_text *t, const vb_lines *l, v
         st = VB_ERR_NOMEM;
     for (size_t i = 0; st == VB_OK && i < text_hits.n; i++)
         st = add_cite(ex, t, l, &text_hits.v[i], rec);
+    if (st == VB_OK)
+        st = group_issuers(ex, t, &text_hits, rec);
     free(text_hits.v);
     if (st == VB_OK)
         st = resolve_short(ex, t, l, rec);

@@ -666,10 +666,12 @@ static vb_status add_target(vb_extract *ex, const vb_text *t, const vb_hit *h, v
                             size_t prev_end)
 {
     char *value = vb_hit_dup(h, t, "value");
-    char as_read[16];
-    snprintf(as_read, sizeof as_read, "%s", value ? value : "");
-    if (vb_leading_zero(value))
-        vb_warn(rec, "targets: count '%s' read as %s", as_read, value);
+    char *repaired = value ? vb_digits_repair(ex, value, 1) : NULL;
+    if (repaired) {
+        vb_warn(rec, "targets: count '%s' read as %s", value, repaired);
+        free(value);
+        value = repaired;
+    }
     if (!value || value[0] < '0' || value[0] > '9') {
         free(value); /* a number OCR garbled is no value */
         return VB_OK;

@@ -165,6 +165,102 @@ static void test_references_ocr_seeds(void)
     vb_text_free(&t);
 }
 
+/* Issuers: none for a joint document (several bodies' codes after the type,
+ * or "giữa ..."), a unit code is not a body; a steering committee's whole name;
+ * a number OCR split after "số". */
+static void test_references_issuers(void)
+{
+    vb_text t;
+    vb_record rec;
+    vb_test_extract_text(
+        nz, ex,
+        "Chương trình phối hợp số 07/CIr-BCA-MTTW ngày 17/10/2023 giữa Bộ Công\n"
+        "an với Ủy ban Trung ương Mặt trận Tổ quốc Việt Nam; Kế hoạch số\n"
+        "7719/KH-CAT-BCH-SNN&MT ngày 24/10/2025 về phối hợp; Thông tư liên tịch số\n"
+        "01/2012/TTLT-BNV-BTC của Bộ Nội vụ và Bộ Tài chính; Hướng dẫn số 19/HD-CAT-PV05\n"
+        "ngày 05/3/2025; Quy chế phối hợp số 56/QCPH ngày 06/10/2025 giữa Công an tỉnh\n"
+        "với Bộ Chỉ huy Quân sự tỉnh; Công văn số 3090/UBND-NC ngày 02/10/2025 của Ủy ban\n"
+        "nhân dân tỉnh; Công văn số 664/BCH-NC ngày 28/3/2022 của Ban Chỉ đạo\n"
+        "phòng chống tội phạm, tệ nạn xã hội và xây dựng phong trào toàn dân bảo vệ an\n"
+        "ninh Tổ quốc tỉnh về việc triển khai thực hiện Quyết định số 5 10/Qb-\n"
+        "BCA-V05 ngày 20/01/2022 của Bộ Công an, Ban Chỉ đạo 138 tỉnh.\n",
+        &t, &rec);
+    const vb_reference *r = ref(&rec, "07/CTr-BCA-MTTW");
+    if (r) {
+        VB_CHECK_STR(r->issuer, NULL);
+        VB_CHECK_STR(r->date, "2023-10-17");
+    }
+    r = ref(&rec, "7719/KH-CAT-BCH-SNN&MT");
+    if (r)
+        VB_CHECK_STR(r->issuer, NULL);
+    r = ref(&rec, "01/2012/TTLT-BNV-BTC"); /* not the first body named */
+    if (r)
+        VB_CHECK_STR(r->issuer, NULL);
+    r = ref(&rec, "19/HD-CAT-PV05"); /* PV05: a unit of the Công an tỉnh */
+    if (r)
+        VB_CHECK_STR(r->issuer, "Công an tỉnh");
+    r = ref(&rec, "56/QCPH");
+    if (r) {
+        VB_CHECK_STR(r->type, "QC");
+        VB_CHECK_STR(r->issuer, NULL);
+    }
+    r = ref(&rec, "3090/UBND-NC"); /* a letter and its drafting unit */
+    if (r)
+        VB_CHECK_STR(r->issuer, "Ủy ban nhân dân tỉnh");
+    r = ref(&rec, "664/BCH-NC");
+    if (r)
+        VB_CHECK_STR(r->issuer, "Ban Chỉ đạo phòng chống tội phạm, tệ nạn xã hội và xây dựng "
+                                "phong trào toàn dân bảo vệ an ninh Tổ quốc tỉnh");
+    r = ref(&rec, "510/QĐ-BCA-V05");
+    if (r) {
+        VB_CHECK_STR(r->date, "2022-01-20");
+        VB_CHECK_STR(r->issuer, "Bộ Công an");
+    }
+    VB_CHECK_INT(rec.n_references, 8);
+    vb_record_free(&rec);
+    vb_text_free(&t);
+}
+
+/* A list of citations without issuer takes the one of the phrase that names
+ * the group: a footnote of as many documents as it counts, a list after a
+ * colon; a count that does not fit names nobody. */
+static void test_references_groups(void)
+{
+    vb_text t;
+    vb_record rec;
+    vb_test_extract_text(
+        nz, ex,
+        "gắn với thực hiện thắng lợi 03 Nghị quyết “chuyên đề” của Bộ Chính trị3, các Chỉ\n"
+        "thị của Ban Bí thư: Chỉ thị số 09-CT/TW ngày 01/12/2011, Chỉ thị số 32-CT/TW\n"
+        "ngày 10/12/2024; 02 Kết luận của Ban Bí thư.\n"
+        "\n"
+        "3 Nghị quyết số 57-NQ/TW ngày 22/12/2024 về đột phá phát triển khoa học;\n"
+        "Nghị quyết số 59-NQ/TW ngày 24/01/2025 về hội nhập quốc tế; Nghị quyết số 66-\n"
+        "NQ/TW ngày 30/4/2025 về đổi mới công tác xây dựng và thi hành pháp luật.\n"
+        "\n"
+        "4 Kết luận số 44-KL/TW ngày 22/01/2019; Kết luận số 80-KL/TW ngày 20/6/2024;\n"
+        "Kết luận số 99-KL/TW ngày 01/10/2024.\n",
+        &t, &rec);
+    static const char *const politburo[] = {"57-NQ/TW", "59-NQ/TW", "66-NQ/TW"};
+    for (size_t i = 0; i < 3; i++) {
+        const vb_reference *r = ref(&rec, politburo[i]);
+        if (r)
+            VB_CHECK_STR(r->issuer, "Bộ Chính trị");
+    }
+    const vb_reference *r = ref(&rec, "09-CT/TW");
+    if (r)
+        VB_CHECK_STR(r->issuer, "Ban Bí thư");
+    r = ref(&rec, "32-CT/TW");
+    if (r)
+        VB_CHECK_STR(r->issuer, "Ban Bí thư");
+    r = ref(&rec, "80-KL/TW"); /* "02 Kết luận" for a list of three */
+    if (r)
+        VB_CHECK_STR(r->issuer, NULL);
+    VB_CHECK_INT(rec.n_references, 8);
+    vb_record_free(&rec);
+    vb_text_free(&t);
+}
+
 static const char *tasks_text =
     "III. NHIỆM VỤ, GIẢI PHÁP\n"
     "\n"
@@ -324,6 +420,8 @@ int main(void)
     test_references();
     test_references_ocr();
     test_references_ocr_seeds();
+    test_references_issuers();
+    test_references_groups();
     test_tasks();
     test_targets();
     return vb_test_extract_close(&nz, &ex);
