@@ -367,10 +367,19 @@ static vb_status paren_tasks(vb_extract *ex, const vb_text *t, const vb_lines *l
             size_t ls, le, rs, re;
             if (spans_hit(taken, h.start, h.end) || !vb_hit_field(&h, "lead", &ls, &le))
                 continue;
-            size_t ts;
-            size_t is = clamp_back(t, item_start(t, l, h.start, &ts), h.start, SENTENCE_MAX);
-            ts = clamp_back(t, ts, h.start, SENTENCE_MAX);
-            size_t te = trim_end(t, ts, h.start);
+            size_t ts, at = h.start;
+            /* a parenthesis alone in its paragraph assigns the block before it */
+            size_t pl = vb_lines_at(l, h.start);
+            if (trim_end(t, l->starts[pl], h.start) == l->starts[pl]) {
+                while (pl > 0 && l->ends[pl - 1] == l->starts[pl - 1])
+                    pl--;
+                if (pl > 0)
+                    at = l->ends[pl - 1];
+            }
+            size_t is =
+                clamp_back(t, item_start(t, l, at > 0 ? at - 1 : at, &ts), at, SENTENCE_MAX);
+            ts = clamp_back(t, ts, at, SENTENCE_MAX);
+            size_t te = trim_end(t, ts, at);
             vb_task *k = task_add(rec);
             if (!k)
                 return rec->n_tasks >= VB_MAX_TASKS ? VB_OK : VB_ERR_NOMEM;
@@ -422,6 +431,7 @@ typedef struct block_lead {
     size_t ls, le, ms, me;
     const char *canon;
     int level; /* 't': the heading ends in "tỉnh", 'p': "thành phố", 0 */
+    int item;  /* the block of a numbered item, not of a heading */
 } block_lead;
 
 static void lead_from_hit(const vb_hit *h, block_lead *bl)
@@ -441,8 +451,8 @@ static int line_numbering(const char *p, size_t n, size_t *text)
     size_t i = 0;
     while (i < n && (p[i] == ' ' || p[i] == '\t'))
         i++;
-    size_t j = i;
-    int depth = 0;
+    size_t j = i, dot_end = 0;
+    int depth = 0, dots = 0;
     while (j < n && p[j] >= '0' && p[j] <= '9') {
         size_t k = j;
         while (k < n && p[k] >= '0' && p[k] <= '9')
@@ -451,10 +461,18 @@ static int line_numbering(const char *p, size_t n, size_t *text)
             return 0;
         depth++;
         j = k;
-        if (j < n && p[j] == '.')
-            j++;
-        else
+        if (j < n && p[j] == '.') {
+            dot_end = ++j;
+            dots = depth;
+        } else {
             break;
+        }
+    }
+    /* "24.86Yté": the text runs into the number; it starts after the last dot */
+    if (depth > 1 && dots && p[j - 1] != '.' && j < n &&
+        ((unsigned char)p[j] >= 0x80 || (p[j] >= 'A' && p[j] <= 'Z'))) {
+        j = dot_end;
+        depth = dots;
     }
     if (depth) {
         int dot = p[j - 1] == '.';
@@ -592,7 +610,11 @@ static char *block_lead_name(vb_extract *ex, const vb_text *t, const block_lead 
 }
 
 /* An item of a block: a bullet, a numbered item or a paragraph. An item that
- * opens with "Giao X" or "Đề nghị X" is X's. */
+ * opens with "Giao X" is X's, and so is one opening with "Đề nghị X" below a
+ * numbered item; below a heading it is the heading's body that asks X ("1.
+ * Công an thị trấn ... - Đề nghị Giám đốc Công an tỉnh tặng giấy khen"). An
+ * item that introduces a list (ends with ':') or is the closing clause
+ * ("... chịu trách nhiệm thi hành Quyết định này") is no task. */
 static vb_status part_item(vb_extract *ex, const vb_text *t, const vb_lines *l,
                            const block_lead *bl, size_t s, size_t e, vb_record *rec, spans *taken)
 {
@@ -603,13 +625,16 @@ static vb_status part_item(vb_extract *ex, const vb_text *t, const vb_lines *l,
     e = trim_end(t, s, e);
     while (s < e && (is_ws(t->text[s]) || t->text[s] == '-' || t->text[s] == '+'))
         s++;
-    if (e <= s || spans_hit(taken, s, e))
+    if (e <= s || spans_hit(taken, s, e) || t->text[e - 1] == ':')
         return VB_OK;
     vb_hit as;
     size_t vs, ve, ls, le;
+    if (vb_find(ex, "task.not", t, s, e, &as))
+        return VB_OK;
     int assigned = vb_find(ex, "task.assign", t, l->starts[vb_lines_at(l, s)], e, &as) &&
                    vb_hit_field(&as, "verb", &vs, &ve) && vs == s &&
-                   vb_hit_field(&as, "lead", &ls, &le);
+                   vb_hit_field(&as, "lead", &ls, &le) &&
+                   (bl->item || vb_find(ex, "task.give", t, vs, ve, &as));
     char *lead = assigned ? vb_agency_name(ex, t, ls, le) : block_lead_name(ex, t, bl);
     if (!lead)
         return VB_OK;
@@ -877,6 +902,7 @@ static int classify_line(vb_extract *ex, const vb_text *t, const vb_lines *l, si
     if (vb_find(ex, "task.item", t, l->starts[li], l->ends[li], &h)) {
         m->kind = MARK_ITEM;
         lead_from_hit(&h, &m->lead);
+        m->lead.item = 1;
         m->body = l->starts[li];
         size_t next;
         if (paragraph_is_heading(t, l, li, &next)) {
@@ -934,6 +960,8 @@ static vb_status part_body(vb_extract *ex, const vb_text *t, const vb_lines *l, 
             last = last && ms[k].kind == MARK_OTHER;
         if (ms[i].kind == MARK_HEADING)
             spans_add(taken, l->starts[ms[i].li], ms[i].body);
+        else if (ms[i].heading_like)
+            spans_add(taken, l->starts[ms[i].li], l->ends[ms[i].li]);
         st = block_items(ex, t, l, &ms[i].lead, ms[i].body, bend, last, ms[i].heading_like, rec,
                          taken);
     }
