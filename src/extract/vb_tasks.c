@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define ITEM_BACK_LINES 12
 #define SENTENCE_MAX 800
@@ -59,6 +60,56 @@ static void spans_free(spans *sp)
 static int is_ws(char c)
 {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+}
+
+/* Numbering opening a line: "1.", "2.4.", "2 " before a capital (OCR lost the
+ * dot), "a)". Returns the depth (numbers in it; 9 for a letter) or 0, and in
+ * *text the offset of what follows. */
+static int line_numbering(const char *p, size_t n, size_t *text)
+{
+    size_t i = 0;
+    while (i < n && (p[i] == ' ' || p[i] == '\t'))
+        i++;
+    size_t j = i, dot_end = 0;
+    int depth = 0, dots = 0;
+    while (j < n && p[j] >= '0' && p[j] <= '9') {
+        size_t k = j;
+        while (k < n && p[k] >= '0' && p[k] <= '9')
+            k++;
+        if (k - j > 2)
+            return 0;
+        depth++;
+        j = k;
+        if (j < n && p[j] == '.') {
+            dot_end = ++j;
+            dots = depth;
+        } else {
+            break;
+        }
+    }
+    /* "24.86Yté": the text runs into the number; it starts after the last dot */
+    if (depth > 1 && dots && p[j - 1] != '.' && j < n &&
+        ((unsigned char)p[j] >= 0x80 || (p[j] >= 'A' && p[j] <= 'Z'))) {
+        j = dot_end;
+        depth = dots;
+    }
+    if (depth) {
+        int dot = p[j - 1] == '.';
+        /* "2 Ủy ban ...": a lone number before a capital */
+        int cap = !dot && j + 1 < n && (p[j] == ' ' || p[j] == '\t') &&
+                  ((unsigned char)p[j + 1] >= 0xC3 || (p[j + 1] >= 'A' && p[j + 1] <= 'Z'));
+        if (!dot && !(cap && depth == 1))
+            return 0;
+    } else if (j + 1 < n && p[j] >= 'a' && p[j] <= 'z' && p[j + 1] == ')') {
+        depth = 9;
+        j += 2;
+    } else {
+        return 0;
+    }
+    while (j < n && (p[j] == ' ' || p[j] == '\t'))
+        j++;
+    *text = j;
+    return depth;
 }
 
 /* ---- deadlines ---- */
@@ -149,27 +200,98 @@ static void deadline_fill(vb_extract *ex, const vb_text *t, vb_deadline_kind kin
     free(d), free(m), free(y), free(y1), free(y2), free(q), free(which);
 }
 
-/* The first kind (in order of precision) that occurs in [from, to). A date
- * "before" without a year is kept only when nothing better is there. */
-static void find_deadline(vb_extract *ex, const vb_text *t, size_t from, size_t to, vb_deadline *dl)
+/* A relative bound, "trong thời hạn 15 ngày kể từ ngày Quyết định này có hiệu
+ * lực": the end, when the text says when the document takes effect (on
+ * signing: the document's date; or on a date it gives). */
+static void relative_deadline(vb_extract *ex, const vb_text *t, const vb_record *rec,
+                              const vb_hit *h, vb_deadline *dl)
+{
+    char *days = vb_hit_dup(h, t, "days");
+    vb_hit eff;
+    char *start = NULL;
+    if (days && vb_find(ex, "document.effective", t, 0, t->len, &eff)) {
+        char *d = vb_hit_dup(&eff, t, "d"), *m = vb_hit_dup(&eff, t, "m"),
+             *y = vb_hit_dup(&eff, t, "y");
+        int partial = 0;
+        if (y)
+            start = vb_iso_date(d ? d : "", m ? m : "", y, &partial);
+        else if (rec->doc.date && strlen(rec->doc.date) == 10)
+            start = strdup(rec->doc.date);
+        if (partial) {
+            free(start);
+            start = NULL;
+        }
+        free(d), free(m), free(y);
+    }
+    memset(dl, 0, sizeof *dl);
+    dl->kind = VB_DEADLINE_BEFORE;
+    dl->text = vb_squeeze(t->text + h->start, h->end - h->start);
+    if (start) {
+        struct tm tm = {0};
+        tm.tm_year = atoi(start) - 1900;
+        tm.tm_mon = atoi(start + 5) - 1;
+        tm.tm_mday = atoi(start + 8) + atoi(days);
+        tm.tm_hour = 12;
+        time_t tt = timegm(&tm);
+        struct tm out;
+        if (gmtime_r(&tt, &out))
+            dl->end = ymd(out.tm_year + 1900, out.tm_mon + 1, out.tm_mday);
+    }
+    free(start);
+    free(days);
+}
+
+/* The first time bound in [from, to): the earliest expression of any kind,
+ * leaving out those inside a name or a phrase that is no bound ("khen thưởng
+ * đột xuất, định kỳ", "Đề án ... giai đoạn 2025 - 2030"). A date "before"
+ * without a year is kept only when nothing better is there. */
+static void find_deadline(vb_extract *ex, const vb_text *t, const vb_record *rec, size_t from,
+                          size_t to, vb_deadline *dl)
 {
     memset(dl, 0, sizeof *dl);
-    vb_hit weak;
-    int have_weak = 0;
-    for (size_t k = 0; k < sizeof kinds / sizeof *kinds; k++) {
-        vb_hit h;
-        if (!vb_find(ex, kinds[k].family, t, from, to, &h))
-            continue;
-        size_t s, e;
-        if (kinds[k].kind == VB_DEADLINE_BEFORE && !vb_hit_field(&h, "y", &s, &e)) {
-            weak = h;
-            have_weak = 1;
-            continue;
-        }
-        deadline_fill(ex, t, kinds[k].kind, &h, dl);
-        return;
+    spans veto = {0};
+    vb_hit h, best, weak;
+    size_t pos = from;
+    while (pos < to && vb_find(ex, "deadline.not", t, pos, to, &h)) {
+        spans_add(&veto, h.start, h.end);
+        pos = h.end > pos ? h.end : pos + 1;
     }
-    if (have_weak)
+    int have = 0, have_weak = 0, relative = 0;
+    vb_deadline_kind best_kind = VB_DEADLINE_NONE;
+    for (size_t k = 0; k <= sizeof kinds / sizeof *kinds; k++) {
+        const char *family =
+            k < sizeof kinds / sizeof *kinds ? kinds[k].family : "deadline.relative";
+        for (pos = from; pos < to && vb_find(ex, family, t, pos, have ? best.start : to, &h);
+             pos = h.start + 1) {
+            int vetoed = 0;
+            for (size_t i = 0; i < veto.n && !vetoed; i++)
+                vetoed = veto.s[i] <= h.start && h.end <= veto.e[i];
+            if (vetoed)
+                continue;
+            size_t s, e;
+            if (k < sizeof kinds / sizeof *kinds && kinds[k].kind == VB_DEADLINE_BEFORE &&
+                !vb_hit_field(&h, "y", &s, &e)) {
+                if (!have_weak) {
+                    weak = h;
+                    have_weak = 1;
+                }
+                continue;
+            }
+            if (!have || h.start < best.start) {
+                best = h;
+                have = 1;
+                relative = k == sizeof kinds / sizeof *kinds;
+                best_kind = relative ? VB_DEADLINE_BEFORE : kinds[k].kind;
+            }
+            break;
+        }
+    }
+    spans_free(&veto);
+    if (have && relative)
+        relative_deadline(ex, t, rec, &best, dl);
+    else if (have)
+        deadline_fill(ex, t, best_kind, &best, dl);
+    else if (have_weak)
         deadline_fill(ex, t, VB_DEADLINE_BEFORE, &weak, dl);
 }
 
@@ -356,6 +478,55 @@ static vb_task *task_at(vb_extract *ex, const vb_text *t, vb_record *rec, size_t
 
 /* ---- the three shapes ---- */
 
+#define BLOCK_MAX_LINES 60
+
+static int line_blank(const vb_text *t, const vb_lines *l, size_t li)
+{
+    for (size_t i = l->starts[li]; i < l->ends[li]; i++)
+        if (!is_ws(t->text[i]))
+            return 0;
+    return 1;
+}
+
+/* Start of the block ending on line `li` that a parenthesis standing alone
+ * after it assigns: the paragraphs back to a numbered heading (the heading
+ * itself when it is the block's only paragraph), an earlier parenthesis, or
+ * text another task has. *text_start: after the numbering or bullet. */
+static size_t block_before(const vb_text *t, const vb_lines *l, size_t li, const spans *taken,
+                           size_t *text_start)
+{
+    size_t first = li, off;
+    int paragraphs = 0;
+    for (size_t k = li + 1, n = 0; k-- > 0 && n < BLOCK_MAX_LINES; n++) {
+        if (line_blank(t, l, k)) {
+            paragraphs = 1;
+            continue;
+        }
+        const char *p = t->text + l->starts[k];
+        size_t len = l->ends[k] - l->starts[k], i = 0;
+        while (i < len && is_ws(p[i]))
+            i++;
+        if (spans_hit(taken, l->starts[k], l->ends[k]))
+            break;
+        int numbered = line_numbering(p, len, &off) > 0;
+        if (numbered && paragraphs)
+            break;
+        if (p[i] == '(' && (k == 0 || line_blank(t, l, k - 1)) && k < li && paragraphs)
+            break;
+        first = k;
+        if (numbered)
+            break;
+    }
+    const char *p = t->text + l->starts[first];
+    size_t len = l->ends[first] - l->starts[first], s = 0;
+    if (!line_numbering(p, len, &s)) {
+        while (s < len && (is_ws(p[s]) || p[s] == '-' || p[s] == '+'))
+            s++;
+    }
+    *text_start = l->starts[first] + s;
+    return l->starts[first];
+}
+
 static vb_status paren_tasks(vb_extract *ex, const vb_text *t, const vb_lines *l, vb_record *rec,
                              spans *taken)
 {
@@ -367,18 +538,22 @@ static vb_status paren_tasks(vb_extract *ex, const vb_text *t, const vb_lines *l
             size_t ls, le, rs, re;
             if (spans_hit(taken, h.start, h.end) || !vb_hit_field(&h, "lead", &ls, &le))
                 continue;
-            size_t ts, at = h.start;
+            size_t ts, is, at = h.start;
             /* a parenthesis alone in its paragraph assigns the block before it */
             size_t pl = vb_lines_at(l, h.start);
-            if (trim_end(t, l->starts[pl], h.start) == l->starts[pl]) {
+            int alone = trim_end(t, l->starts[pl], h.start) == l->starts[pl];
+            if (alone) {
                 while (pl > 0 && l->ends[pl - 1] == l->starts[pl - 1])
                     pl--;
-                if (pl > 0)
-                    at = l->ends[pl - 1];
+                alone = pl > 0;
             }
-            size_t is =
-                clamp_back(t, item_start(t, l, at > 0 ? at - 1 : at, &ts), at, SENTENCE_MAX);
-            ts = clamp_back(t, ts, at, SENTENCE_MAX);
+            if (alone) {
+                at = l->ends[pl - 1];
+                is = block_before(t, l, pl - 1, taken, &ts);
+            } else {
+                is = clamp_back(t, item_start(t, l, at, &ts), at, SENTENCE_MAX);
+                ts = clamp_back(t, ts, at, SENTENCE_MAX);
+            }
             size_t te = trim_end(t, ts, at);
             vb_task *k = task_add(rec);
             if (!k)
@@ -389,8 +564,11 @@ static vb_status paren_tasks(vb_extract *ex, const vb_text *t, const vb_lines *l
             k->end = h.end;
             if (vb_hit_field(&h, "rest", &rs, &re)) {
                 add_partners(ex, t, rs, re, k);
-                find_deadline(ex, t, rs, re, &k->deadline);
+                find_deadline(ex, t, rec, rs, re, &k->deadline);
             }
+            /* none in the parenthesis: the first in the block */
+            if (k->deadline.kind == VB_DEADLINE_NONE && te > ts)
+                find_deadline(ex, t, rec, ts, te, &k->deadline);
             spans_add(taken, is, h.end);
         }
     }
@@ -414,7 +592,7 @@ static vb_status assign_tasks(vb_extract *ex, const vb_text *t, vb_record *rec, 
             if (!k)
                 return rec->n_tasks >= VB_MAX_TASKS ? VB_OK : VB_ERR_NOMEM;
             add_partners(ex, t, le, end, k);
-            find_deadline(ex, t, le, end, &k->deadline);
+            find_deadline(ex, t, rec, le, end, &k->deadline);
             spans_add(taken, vs, end);
             pos = end > pos ? end : pos;
         }
@@ -441,56 +619,6 @@ static void lead_from_hit(const vb_hit *h, block_lead *bl)
         bl->ls = bl->le = 0;
     if (!vb_hit_field(h, "more", &bl->ms, &bl->me))
         bl->ms = bl->me = 0;
-}
-
-/* Numbering opening a line: "1.", "2.4.", "2 " before a capital (OCR lost the
- * dot), "a)". Returns the depth (numbers in it; 9 for a letter) or 0, and in
- * *text the offset of what follows. */
-static int line_numbering(const char *p, size_t n, size_t *text)
-{
-    size_t i = 0;
-    while (i < n && (p[i] == ' ' || p[i] == '\t'))
-        i++;
-    size_t j = i, dot_end = 0;
-    int depth = 0, dots = 0;
-    while (j < n && p[j] >= '0' && p[j] <= '9') {
-        size_t k = j;
-        while (k < n && p[k] >= '0' && p[k] <= '9')
-            k++;
-        if (k - j > 2)
-            return 0;
-        depth++;
-        j = k;
-        if (j < n && p[j] == '.') {
-            dot_end = ++j;
-            dots = depth;
-        } else {
-            break;
-        }
-    }
-    /* "24.86Yté": the text runs into the number; it starts after the last dot */
-    if (depth > 1 && dots && p[j - 1] != '.' && j < n &&
-        ((unsigned char)p[j] >= 0x80 || (p[j] >= 'A' && p[j] <= 'Z'))) {
-        j = dot_end;
-        depth = dots;
-    }
-    if (depth) {
-        int dot = p[j - 1] == '.';
-        /* "2 Ủy ban ...": a lone number before a capital */
-        int cap = !dot && j + 1 < n && (p[j] == ' ' || p[j] == '\t') &&
-                  ((unsigned char)p[j + 1] >= 0xC3 || (p[j + 1] >= 'A' && p[j + 1] <= 'Z'));
-        if (!dot && !(cap && depth == 1))
-            return 0;
-    } else if (j + 1 < n && p[j] >= 'a' && p[j] <= 'z' && p[j + 1] == ')') {
-        depth = 9;
-        j += 2;
-    } else {
-        return 0;
-    }
-    while (j < n && (p[j] == ' ' || p[j] == '\t'))
-        j++;
-    *text = j;
-    return depth;
 }
 
 static int is_bullet(const char *p, size_t n)
@@ -650,7 +778,7 @@ static vb_status part_item(vb_extract *ex, const vb_text *t, const vb_lines *l,
     if (!assigned && bl->me > bl->ms)
         add_agencies(ex, t, bl->ms, bl->me, k);
     add_partners(ex, t, s, e, k);
-    find_deadline(ex, t, s, e, &k->deadline);
+    find_deadline(ex, t, rec, s, e, &k->deadline);
     spans_add(taken, s, e);
     return VB_OK;
 }
