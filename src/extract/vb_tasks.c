@@ -1128,7 +1128,8 @@ static vb_status duty_tasks(vb_extract *ex, const vb_text *t, const vb_lines *l,
     while (pos < t->len && vb_find(ex, "task.duties", t, pos, t->len, &head)) {
         size_t il = vb_lines_at(l, head.end);
         size_t after = il + 1 < l->n ? l->starts[il + 1] : t->len;
-        size_t end = vb_find(ex, "task.article", t, after, t->len, &next) ? next.start : t->len;
+        /* the article ends at the next one, a chapter or section, the signature */
+        size_t end = vb_find(ex, "task.partend", t, after, t->len, &next) ? next.start : t->len;
         vb_hit rh;
         if (vb_find(ex, "recipients.start", t, after, end, &rh))
             end = rh.start;
