@@ -737,6 +737,31 @@ static char *block_lead_name(vb_extract *ex, const vb_text *t, const block_lead 
     return vb_agency_name(ex, t, bl->ls, bl->le);
 }
 
+/* The text of an item in [s, e), without the page numbers, running heads and
+ * scraps a page break left in it; squeezed, malloc'd. */
+static char *item_text(vb_extract *ex, const vb_text *t, const vb_lines *l, size_t s, size_t e)
+{
+    vb_buf b = {0};
+    int blank_before = 0;
+    for (size_t li = vb_lines_at(l, s); li < l->n && l->starts[li] < e; li++) {
+        size_t ps = l->starts[li] > s ? l->starts[li] : s, pe = l->ends[li] < e ? l->ends[li] : e;
+        if (line_blank(t, l, li)) {
+            blank_before = 1;
+            continue;
+        }
+        if (li > vb_lines_at(l, s) &&
+            (line_furniture(ex, t, l, li) || line_scrap(t, l, li, blank_before))) {
+            blank_before = 1;
+            continue;
+        }
+        blank_before = 0;
+        vb_buf_printf(&b, "%s%.*s", b.len ? " " : "", (int)(pe - ps), t->text + ps);
+    }
+    char *raw = vb_buf_steal(&b, NULL), *sq = raw ? vb_squeeze(raw, strlen(raw)) : NULL;
+    free(raw);
+    return sq;
+}
+
 /* An item of a block: a bullet, a numbered item or a paragraph. An item that
  * opens with "Giao X" is X's, and so is one opening with "Đề nghị X" below a
  * numbered item; below a heading it is the heading's body that asks X ("1.
@@ -771,12 +796,16 @@ static vb_status part_item(vb_extract *ex, const vb_text *t, const vb_lines *l,
         free(lead);
         return rec->n_tasks >= VB_MAX_TASKS ? VB_OK : VB_ERR_NOMEM;
     }
-    k->text = vb_squeeze(t->text + s, e - s);
+    k->text = item_text(ex, t, l, s, e);
     k->lead = lead;
     k->start = s;
     k->end = e;
-    if (!assigned && bl->me > bl->ms)
-        add_agencies(ex, t, bl->ms, bl->me, k);
+    if (!assigned && bl->me > bl->ms) {
+        size_t ms = bl->ms; /* "Sở ...; Báo và Phát thanh, Truyền hình" */
+        while (ms < bl->me && (is_ws(t->text[ms]) || t->text[ms] == ';'))
+            ms++;
+        add_agencies(ex, t, ms, bl->me, k);
+    }
     add_partners(ex, t, s, e, k);
     find_deadline(ex, t, rec, s, e, &k->deadline);
     spans_add(taken, s, e);
