@@ -764,6 +764,13 @@ const char *vb_agency_canon(vb_extract *ex, const char *s, size_t len)
     return found;
 }
 
+const vb_agency_key *vb_agency_keys(vb_extract *ex, size_t *n)
+{
+    agencies_load(ex);
+    *n = ex->n_agencies;
+    return ex->agencies;
+}
+
 const char *vb_agency_from_code(vb_extract *ex, const char *code)
 {
     const vb_lexicon *lx = vb_ruleset_lexicon(ex->rs, "agencies.tsv");

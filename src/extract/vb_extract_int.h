@@ -104,6 +104,8 @@ const char *vb_lexicon_fold_lookup(vb_extract *ex, const char *lexicon, const ch
 /* Canonical agency for a name as found ("UBND tỉnh" -> "Ủy ban nhân dân tỉnh"),
  * compared on the fold key; NULL if the lexicon does not have it. */
 const char *vb_agency_canon(vb_extract *ex, const char *s, size_t len);
+/* Every name and variant of the agency lexicon, folded (loaded on first use). */
+const vb_agency_key *vb_agency_keys(vb_extract *ex, size_t *n);
 /* Canonical agency for an issuer code of a symbol ("BCA" -> "Bộ Công an"). */
 const char *vb_agency_from_code(vb_extract *ex, const char *code);
 /* Name of the agency found at [s, e): canonical if known, else as written;

@@ -139,9 +139,12 @@ static json_t *record_json(const vb_record *r)
                                               "type", js(x->type), "issuer", js(x->issuer), "date",
                                               js(x->date), "role", vb_ref_role_name(x->role)));
     }
+    /* as the record does (src/emit): a task without text is left out */
     for (size_t i = 0; i < r->n_tasks; i++)
-        json_array_append_new(tasks, json_pack("{s:o,s:o}", "lead", js(r->tasks[i].lead),
-                                               "deadline", deadline_json(&r->tasks[i].deadline)));
+        if (r->tasks[i].text && *r->tasks[i].text)
+            json_array_append_new(tasks, json_pack("{s:o,s:o,s:o}", "lead", js(r->tasks[i].lead),
+                                                   "deadline", deadline_json(&r->tasks[i].deadline),
+                                                   "text", js(r->tasks[i].text)));
     for (size_t i = 0; i < r->n_targets; i++) {
         const vb_target *g = &r->targets[i];
         const char *c = vb_comparator_name(g->comparator);
