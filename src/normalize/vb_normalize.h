@@ -71,6 +71,12 @@ typedef struct vb_normalize_opts {
     /* Repair, line by line, UTF-8 that was once read as Windows-1252
      * ("Cá»™ng hÃ²a" → "Cộng hòa"): 0 = on, -1 = off. */
     int mojibake;
+    /* The proper-name lexicon (rules/normalize/names.tsv, made by
+     * scripts/build-name-lexicon): the syllables of people's and places'
+     * names, for restoring a name's diacritics. NULL = VANBAN_DATA_DIR/
+     * rules/normalize/names.tsv when it exists; "" = none (names are read
+     * with the general syllable model); a path = that file (must exist). */
+    const char *names_path;
 } vb_normalize_opts;
 
 typedef struct vb_text {
@@ -97,7 +103,9 @@ typedef struct vb_change {
     char before[64];  /* the token as it was (NUL-terminated, may be cut at 63 bytes) */
     char after[64];   /* the token as written */
     double score;     /* log-probability gain of the chosen reading over keeping `before` */
-    const char *why;  /* static string: "restore", "channel", "rule", "tone-style", "case" */
+    const char *why;  /* static string: "restore", "channel", "name" (a proper name's
+                         syllable, read with the name lexicon), "rule", "tone-style",
+                         "case" */
 } vb_change;
 
 /* vb_normalize_run plus the list of changes (one malloc'd array, in text

@@ -3,7 +3,8 @@
  * vb-normalize-bench: measure diacritic restoration on clean documents
  * (driven by scripts/bench-normalize on the held-out corpus files).
  *
- *   vb-normalize-bench [-m MODEL] [-c CONFUSIONS] [-k MARGIN] FILE...
+ *   vb-normalize-bench [-m MODEL] [-c CONFUSIONS] [-k MARGIN] [-n NAMES] FILE...
+ *   vb-normalize-bench [-m MODEL] [-c CONFUSIONS] [-n NAMES] [-v] -N SIGNERS
  *
  * For each file, the truth is the file after clean-up and NFC. Three inputs
  * are made from it and restored:
@@ -16,6 +17,11 @@
  * A syllable is a word token of syllable shape in the truth; it is right when
  * its lower-case, old-tone-style form equals the truth's (tone placement and
  * case are not counted; case is reported separately).
+ *
+ * With -N (scripts/bench-names), the same three inputs of held-out files are
+ * scored on their signers' names only, restored without and with the name
+ * lexicon (-n NAMES, default rules/normalize/names.tsv); -v lists the names
+ * restored wrong with the lexicon.
  */
 #include "vb_lm.h"
 #include "vb_normalize.h"
@@ -216,22 +222,297 @@ static void report(const char *name, const tally *t)
            t->secs > 0 ? t->syl / t->secs : 0);
 }
 
+/* ---- proper names (-N) ---- */
+
+static const char *kinds[3] = {"strip", "eng", "clean"}; /* the kinds of input */
+
+/* Right and counted names of one kind of input, for names seen in training
+ * (k = 0), new ones (1), all (2). */
+typedef struct name_tally {
+    size_t names[3], base_ok[3], off_ok[3], on_ok[3];
+} name_tally;
+
+/* One distinct name: its occurrences and how many came out right without and
+ * with the lexicon, per kind of input. */
+typedef struct name_stat {
+    char *name;
+    size_t n[3], off_ok[3], on_ok[3];
+} name_stat;
+
+/* Tokens [i, i + n) of `out` read as the truth's (lower case, old tone style). */
+static int same_words(const char *truth, const vb_tok *tt, const char *out, const vb_tok *ot,
+                      size_t i, size_t n)
+{
+    for (size_t k = i; k < i + n; k++) {
+        char a[128], b[128];
+        size_t an = vb_syl_canonical(truth + tt[k].off, tt[k].len, a, sizeof a);
+        size_t bn = vb_syl_canonical(out + ot[k].off, ot[k].len, b, sizeof b);
+        if (!an || !bn || strcmp(a, b) != 0)
+            return 0;
+    }
+    return 1;
+}
+
+/* A line or page break lies between tokens k - 1 and k (or either is missing). */
+static int line_break(const char *t, const vb_tok *tt, size_t nt, size_t k)
+{
+    if (k == 0 || k >= nt)
+        return 1;
+    for (size_t i = tt[k - 1].off + tt[k - 1].len; i < tt[k].off; i++)
+        if (t[i] == '\n' || t[i] == '\f')
+            return 1;
+    return 0;
+}
+
+/* The words of `name` are tokens [i, i + n) of the truth, alone on a line:
+ * returns n, else 0. */
+static size_t name_at(const char *t, const vb_tok *tt, size_t nt, size_t i, const char *name)
+{
+    if (!line_break(t, tt, nt, i))
+        return 0;
+    size_t k = i;
+    for (const char *p = name; *p; k++) {
+        size_t n = strcspn(p, " ");
+        if (k >= nt || tt[k].kind != VB_TOK_WORD || tt[k].len != n ||
+            memcmp(t + tt[k].off, p, n) != 0)
+            return 0;
+        p += n;
+        while (*p == ' ')
+            p++;
+    }
+    return line_break(t, tt, nt, k) ? k - i : 0;
+}
+
+/* One input restored without (0) and with (1) the name lexicon, tokenised. */
+typedef struct restored {
+    const char *in;
+    vb_tok *it;
+    size_t ni;
+    vb_text r[2];
+    vb_tok *ot[2];
+    size_t no[2];
+} restored;
+
+static void restored_free(restored *x)
+{
+    free(x->it);
+    for (int j = 0; j < 2; j++) {
+        free(x->ot[j]);
+        vb_text_free(&x->r[j]);
+    }
+}
+
+/* Restore x->in with both handles; 1 when the outputs' tokens align with the
+ * truth's (nt of them). */
+static int restore_both(vb_normalize *off, vb_normalize *on, size_t nt, restored *x)
+{
+    vb_normalize *nz[2] = {off, on};
+    vb_error err;
+    vb_tokenize(x->in, strlen(x->in), &x->it, &x->ni);
+    int ok = x->ni == nt;
+    for (int j = 0; j < 2; j++) {
+        if (vb_normalize_run(nz[j], x->in, strlen(x->in), &x->r[j], &err) != VB_OK) {
+            memset(&x->r[j], 0, sizeof x->r[j]);
+            ok = 0;
+            continue;
+        }
+        vb_tokenize(x->r[j].text, x->r[j].len, &x->ot[j], &x->no[j]);
+        ok &= x->no[j] == nt;
+    }
+    return ok;
+}
+
+/* Count the names of the list found right in one restored input; with
+ * verbose, print the ones the lexicon changes. */
+static void score_names(int kind, const char *truth, const vb_tok *tt, size_t nt, const restored *x,
+                        char **names, const int *seen, name_stat **stat, size_t n_names,
+                        name_tally *ty, int verbose)
+{
+    for (size_t i = 0; i < nt; i++)
+        for (size_t k = 0; k < n_names; k++) {
+            size_t n = name_at(truth, tt, nt, i, names[k]);
+            if (!n)
+                continue;
+            int off = same_words(truth, tt, x->r[0].text, x->ot[0], i, n);
+            int on = same_words(truth, tt, x->r[1].text, x->ot[1], i, n);
+            stat[k]->n[kind]++;
+            stat[k]->off_ok[kind] += off;
+            stat[k]->on_ok[kind] += on;
+            size_t g[2] = {(size_t)!seen[k], 2};
+            for (int j = 0; j < 2; j++) {
+                ty->names[g[j]]++;
+                ty->base_ok[g[j]] += same_words(truth, tt, x->in, x->it, i, n);
+                ty->off_ok[g[j]] += off;
+                ty->on_ok[g[j]] += on;
+            }
+            if (verbose && !on) {
+                size_t a = x->ot[0][i].off, b = x->ot[0][i + n - 1].off + x->ot[0][i + n - 1].len;
+                size_t c = x->ot[1][i].off, d = x->ot[1][i + n - 1].off + x->ot[1][i + n - 1].len;
+                printf("%s\t%s\twithout: %.*s\twith: %.*s\n", kinds[kind], names[k], (int)(b - a),
+                       x->r[0].text + a, (int)(d - c), x->r[1].text + c);
+            }
+        }
+}
+
+static void report_names(int kind, const name_tally *t, const name_stat *st, size_t n_st)
+{
+    static const char *group[3] = {"seen in training", "new", "all"};
+    for (int g = 0; g < 3; g++) {
+        double n = t->names[g] ? (double)t->names[g] : 1;
+        printf("names %-6s %-16s %4zu  input %6.2f%%  without lexicon %6.2f%%  with %6.2f%%\n",
+               kinds[kind], group[g], t->names[g], 100.0 * t->base_ok[g] / n,
+               100.0 * t->off_ok[g] / n, 100.0 * t->on_ok[g] / n);
+    }
+    /* every distinct name weighs the same, however often it signs */
+    double off = 0, on = 0;
+    size_t names = 0;
+    for (size_t i = 0; i < n_st; i++)
+        if (st[i].n[kind]) {
+            names++;
+            off += (double)st[i].off_ok[kind] / (double)st[i].n[kind];
+            on += (double)st[i].on_ok[kind] / (double)st[i].n[kind];
+        }
+    printf("names %-6s %-16s %4zu  mean over names:        without lexicon %6.2f%%  with %6.2f%%\n",
+           kinds[kind], "distinct", names, 100.0 * off / (names ? names : 1),
+           100.0 * on / (names ? names : 1));
+}
+
+/* The entry of a distinct name, added if new (NULL when the table is full). */
+static name_stat *name_entry(name_stat *st, size_t *n, size_t cap, const char *name)
+{
+    for (size_t i = 0; i < *n; i++)
+        if (strcmp(st[i].name, name) == 0)
+            return &st[i];
+    if (*n == cap)
+        return NULL;
+    memset(&st[*n], 0, sizeof *st);
+    st[*n].name = strdup(name);
+    return &st[(*n)++];
+}
+
+/* Signers' names of held-out files ("PATH<TAB>NAME<TAB>seen|new" lines,
+ * from scripts/build-name-lexicon --heldout-signers): each file's marks
+ * stripped, or through the simulated English-model channel, or clean,
+ * restored without and with the name lexicon; a name is right when every
+ * syllable is. A file whose outputs do not align token by token is left out. */
+static int bench_names(const char *list, vb_normalize *on, vb_normalize *off, vb_normalize *plain,
+                       int verbose)
+{
+    FILE *f = fopen(list, "r");
+    if (!f) {
+        fprintf(stderr, "vb-normalize-bench: %s: cannot open\n", list);
+        return 2;
+    }
+    name_tally ty[3];
+    memset(ty, 0, sizeof ty);
+    size_t files = 0, skipped = 0;
+    char line[1024], path[1024] = "";
+    char *names[64];
+    int seen[64];
+    size_t n_names = 0, n_stats = 0;
+    name_stat stats[512], *stat[64];
+    int more = 1;
+    while (more) {
+        more = fgets(line, sizeof line, f) != NULL;
+        line[strcspn(line, "\r\n")] = '\0';
+        char *name = more ? strchr(line, '\t') : NULL;
+        if (name)
+            *name++ = '\0';
+        char *mark = name ? strchr(name, '\t') : NULL;
+        if (mark)
+            *mark++ = '\0';
+        if (more && !mark)
+            continue;
+        if (n_names && (!more || strcmp(line, path) != 0 || n_names == 64)) {
+            unsigned char *data;
+            size_t len;
+            vb_text truth;
+            vb_error err;
+            if (vb_read_file(path, 0, &data, &len, &err) != VB_OK ||
+                vb_normalize_run(plain, (const char *)data, len, &truth, &err) != VB_OK) {
+                fprintf(stderr, "vb-normalize-bench: %s: %s\n", path, err.message);
+                return 2;
+            }
+            free(data);
+            vb_tok *tt;
+            size_t nt;
+            vb_tokenize(truth.text, truth.len, &tt, &nt);
+            char *in[2] = {degrade(truth.text, truth.len, tt, nt, strip_fn),
+                           degrade(truth.text, truth.len, tt, nt, eng_word)};
+            restored x[3] = {{.in = in[0]}, {.in = in[1]}, {.in = truth.text}};
+            int ok = 1;
+            for (int k = 0; k < 3; k++)
+                ok &= restore_both(off, on, nt, &x[k]);
+            for (int k = 0; ok && k < 3; k++)
+                score_names(k, truth.text, tt, nt, &x[k], names, seen, stat, n_names, &ty[k],
+                            verbose);
+            files += ok;
+            skipped += !ok;
+            for (int k = 0; k < 3; k++)
+                restored_free(&x[k]);
+            free(in[0]);
+            free(in[1]);
+            free(tt);
+            vb_text_free(&truth);
+            for (size_t k = 0; k < n_names; k++)
+                free(names[k]);
+            n_names = 0;
+        }
+        if (more && (stat[n_names] = name_entry(stats, &n_stats, 512, name)) != NULL) {
+            snprintf(path, sizeof path, "%s", line);
+            seen[n_names] = strcmp(mark, "seen") == 0;
+            names[n_names++] = strdup(name);
+        }
+    }
+    fclose(f);
+    printf("names: %zu held-out files (skipped %zu: tokens not aligned)\n", files, skipped);
+    for (int k = 0; k < 3; k++)
+        report_names(k, &ty[k], stats, n_stats);
+    for (size_t i = 0; i < n_stats; i++)
+        free(stats[i].name);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     vb_normalize_opts o = {0}, off = {0};
     o.restore = 1;
     off.restore = -1;
-    int opt;
-    while ((opt = getopt(argc, argv, "m:c:k:")) != -1) {
+    const char *signers = NULL;
+    int opt, verbose = 0;
+    while ((opt = getopt(argc, argv, "m:c:k:n:N:v")) != -1) {
         switch (opt) {
         case 'm': o.model_path = optarg; break;
         case 'c': o.confusions_path = optarg; break;
         case 'k': o.keep_margin = atof(optarg); break;
+        case 'n': o.names_path = optarg; break;
+        case 'N': signers = optarg; break;
+        case 'v': verbose = 1; break;
         default:
             fprintf(stderr, "usage: vb-normalize-bench [-m MODEL] [-c CONFUSIONS] [-k MARGIN] "
-                            "FILE...\n");
+                            "[-n NAMES] FILE...\n"
+                            "       vb-normalize-bench [-m MODEL] [-c CONFUSIONS] [-n NAMES] "
+                            "[-v] -N SIGNERS\n");
             return 1;
         }
+    }
+    if (signers) {
+        vb_normalize_opts no = o;
+        no.names_path = "";
+        vb_error err;
+        vb_normalize *on = NULL, *nn = NULL, *plain = NULL;
+        if (vb_normalize_create(&on, &o, &err) != VB_OK ||
+            vb_normalize_create(&nn, &no, &err) != VB_OK ||
+            vb_normalize_create(&plain, &off, &err) != VB_OK) {
+            fprintf(stderr, "vb-normalize-bench: %s%s%s\n", err.file, err.file[0] ? ": " : "",
+                    err.message);
+            return 2;
+        }
+        int rc = bench_names(signers, on, nn, plain, verbose);
+        vb_normalize_destroy(&on);
+        vb_normalize_destroy(&nn);
+        vb_normalize_destroy(&plain);
+        return rc;
     }
     vb_error err;
     vb_normalize *nz = NULL, *plain = NULL;

@@ -6,7 +6,9 @@
  * also explains its changes (--explain).
  *
  *   vb-normalize-tool [-r on|off] [-t old|new|keep] [-m MODEL] [-c CONFUSIONS]
- *                     [-e auto|ENCODING] [FILE|-]
+ *                     [-n NAMES] [-e auto|ENCODING] [FILE|-]
+ *
+ * -n NAMES: the proper-name lexicon ("" = none: names read as ordinary text).
  */
 #include "vb_normalize.h"
 
@@ -19,7 +21,7 @@ int main(int argc, char **argv)
 {
     vb_normalize_opts o = {0};
     int opt;
-    while ((opt = getopt(argc, argv, "r:t:m:c:e:")) != -1) {
+    while ((opt = getopt(argc, argv, "r:t:m:c:n:e:")) != -1) {
         switch (opt) {
         case 'r': o.restore = strcmp(optarg, "off") == 0 ? -1 : 1; break;
         case 't':
@@ -29,10 +31,11 @@ int main(int argc, char **argv)
             break;
         case 'm': o.model_path = optarg; break;
         case 'c': o.confusions_path = optarg; break;
+        case 'n': o.names_path = optarg; break;
         case 'e': o.legacy_encoding = optarg; break;
         default:
             fprintf(stderr, "usage: vb-normalize-tool [-r on|off] [-t old|new|keep] "
-                            "[-m MODEL] [-c CONFUSIONS] [-e auto|ENCODING] [FILE|-]\n");
+                            "[-m MODEL] [-c CONFUSIONS] [-n NAMES] [-e auto|ENCODING] [FILE|-]\n");
             return 1;
         }
     }

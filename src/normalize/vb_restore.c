@@ -63,8 +63,31 @@ typedef struct rewrite {
     int where;
 } rewrite;
 
+/* The proper-name lexicon (rules/normalize/names.tsv). */
+enum { NM_SURNAME, NM_MIDDLE, NM_GIVEN, NM_PLACE_FIRST, NM_PLACE_NEXT, NM_ROLES };
+#define NM_ALL NM_ROLES                            /* every role together */
+enum { NM_ROW_PLACENAME = NM_ROLES, NM_ROW_UNIT }; /* the other kinds of row */
+#define NM_PLACENAME_WORDS 4
+
+/* A place as the lexicon spells it: its fold key, its syllables' ids. */
+typedef struct placename {
+    char *fold;
+    uint32_t id[NM_PLACENAME_WORDS];
+    float count;
+} placename;
+
+typedef struct namelex {
+    float *n[NM_ROLES + 1]; /* names with the syllable in that role, per vocabulary id */
+    double total[NM_ROLES + 1];
+    char **surnames, **units; /* fold keys ("nguyen", "thi tran"); surnames sorted */
+    size_t n_surnames, n_units;
+    placename *places; /* sorted by fold key */
+    size_t n_places;
+} namelex;
+
 struct vb_restorer {
     vb_lm lm;
+    namelex names;
     rewrite *rw; /* whole-word rewrites sorted by `from`, then substring ones by `from` */
     size_t nrw, cap_rw, nword;
     uint32_t sub_lo[256], sub_hi[256]; /* substring rewrites starting with a byte */
@@ -74,6 +97,27 @@ struct vb_restorer {
 };
 
 /* ---- the confusion table ---- */
+
+/* The next row of a tab-separated table (comments and blank lines skipped),
+ * split in place into at most max columns: their number, 0 at the end. */
+static int next_row(FILE *f, char *line, int size, int *lineno, char **col, int max)
+{
+    while (fgets(line, size, f)) {
+        (*lineno)++;
+        line[strcspn(line, "\r\n")] = '\0';
+        if (line[0] == '#' || line[0] == '\0')
+            continue;
+        int nc = 1;
+        col[0] = line;
+        for (char *p = line; *p && nc < max; p++)
+            if (*p == '\t') {
+                *p = '\0';
+                col[nc++] = p + 1;
+            }
+        return nc;
+    }
+    return 0;
+}
 
 static vb_status load_confusions(vb_restorer *r, const char *path, int must_exist, vb_error *err)
 {
@@ -85,22 +129,11 @@ static vb_status load_confusions(vb_restorer *r, const char *path, int must_exis
         return vb_error_set(err, VB_ERR_RULES, "cannot open the confusion table: %s",
                             strerror(errno));
     }
-    char line[512];
-    int lineno = 0, bad = 0;
+    char line[512], *col[4];
+    int lineno = 0, bad = 0, nc;
     size_t good = 0;
     vb_status st = VB_OK;
-    while (fgets(line, sizeof line, f)) {
-        lineno++;
-        line[strcspn(line, "\r\n")] = '\0';
-        if (line[0] == '#' || line[0] == '\0')
-            continue;
-        char *col[4] = {line, NULL, NULL, NULL};
-        int nc = 1;
-        for (char *p = line; *p && nc < 4; p++)
-            if (*p == '\t') {
-                *p = '\0';
-                col[nc++] = p + 1;
-            }
+    while ((nc = next_row(f, line, sizeof line, &lineno, col, 4)) > 0) {
         char *end = NULL;
         double cost = nc >= 3 ? strtod(col[2], &end) : -1;
         int where = -1;
@@ -187,6 +220,169 @@ static void index_rewrites(vb_restorer *r)
     }
 }
 
+/* ---- the proper-name lexicon ---- */
+
+static int push_fold(char ***v, size_t *n, const char *s, size_t len)
+{
+    char *f = NULL;
+    size_t fl = 0;
+    if (vb_fold(s, len, &f, &fl, NULL, NULL) != VB_OK)
+        return 0;
+    char **p = realloc(*v, (*n + 1) * sizeof *p);
+    if (!p) {
+        free(f);
+        return 0;
+    }
+    *v = p;
+    p[(*n)++] = f;
+    return 1;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int in_sorted(char **v, size_t n, const char *s)
+{
+    return n && bsearch(&s, v, n, sizeof *v, cmp_str) != NULL;
+}
+
+static void free_strv(char **v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(v[i]);
+    free(v);
+}
+
+static int cmp_place(const void *a, const void *b)
+{
+    return strcmp(((const placename *)a)->fold, ((const placename *)b)->fold);
+}
+
+static void names_free(namelex *nl)
+{
+    for (int k = 0; k <= NM_ROLES; k++)
+        free(nl->n[k]);
+    free_strv(nl->surnames, nl->n_surnames);
+    free_strv(nl->units, nl->n_units);
+    for (size_t i = 0; i < nl->n_places; i++)
+        free(nl->places[i].fold);
+    free(nl->places);
+    memset(nl, 0, sizeof *nl);
+}
+
+/* The vocabulary id of a syllable as the lexicon writes it; VB_LM_UNK if
+ * the model does not have it (it can then never be a reading). */
+static uint32_t lexicon_id(const vb_lm *lm, const char *s, size_t n)
+{
+    char canon[VB_SYL_MAX * 2];
+    size_t cn = vb_syl_canonical(s, n, canon, sizeof canon);
+    uint32_t id = cn ? vb_lm_id(lm, canon, cn) : VB_LM_UNK;
+    return id < VB_LM_NSPECIAL ? VB_LM_UNK : id;
+}
+
+/* A placename row: its fold key and the ids of its syllables. */
+static int add_place(namelex *nl, const vb_lm *lm, const char *s, double count)
+{
+    placename pn = {NULL, {0}, (float)count};
+    size_t k = 0;
+    for (const char *p = s; *p && k < NM_PLACENAME_WORDS; k++) {
+        size_t n = strcspn(p, " ");
+        pn.id[k] = lexicon_id(lm, p, n);
+        p += n;
+        while (*p == ' ')
+            p++;
+    }
+    char *f = NULL;
+    size_t fl = 0;
+    if (vb_fold(s, strlen(s), &f, &fl, NULL, NULL) != VB_OK)
+        return 0;
+    placename *v = realloc(nl->places, (nl->n_places + 1) * sizeof *v);
+    if (!v) {
+        free(f);
+        return 0;
+    }
+    pn.fold = f;
+    nl->places = v;
+    v[nl->n_places++] = pn;
+    return 1;
+}
+
+/* Rows "role<TAB>text<TAB>count": surname, middle, given, place-first and
+ * place-next count a syllable (read in the model's vocabulary: one the model
+ * lacks can never be a reading); surname rows also say which words begin a
+ * person's name, placename rows spell whole places, unit rows are the words
+ * before a place. */
+static vb_status load_names(vb_restorer *r, const char *path, int must_exist, vb_error *err)
+{
+    static const char *roles[] = {"surname",    "middle",    "given", "place-first",
+                                  "place-next", "placename", "unit"};
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        if (!must_exist && errno == ENOENT)
+            return VB_OK;
+        vb_error_at(err, path, 0, 0);
+        return vb_error_set(err, VB_ERR_RULES, "cannot open the name lexicon: %s", strerror(errno));
+    }
+    namelex *nl = &r->names;
+    for (int k = 0; k <= NM_ROLES; k++)
+        if (!(nl->n[k] = calloc(r->lm.h->n_vocab, sizeof *nl->n[k]))) {
+            fclose(f);
+            return vb_error_set(err, VB_ERR_NOMEM, "out of memory");
+        }
+    char line[512], *col[3];
+    int lineno = 0, bad = 0, nc;
+    vb_status st = VB_OK;
+    while ((nc = next_row(f, line, sizeof line, &lineno, col, 3)) > 0) {
+        int role = -1;
+        for (int k = 0; k < (int)(sizeof roles / sizeof *roles); k++)
+            if (strcmp(col[0], roles[k]) == 0)
+                role = k;
+        char *end = NULL, *text = nc == 3 ? col[1] : NULL;
+        double count = nc == 3 ? strtod(col[2], &end) : -1;
+        if (role < 0 || !text || !*text || !end || *end || !(count >= 0)) {
+            if (!bad++) {
+                vb_error_at(err, path, lineno, 1);
+                st = vb_error_set(err, VB_ERR_RULES,
+                                  "expected surname|middle|given|place-first|place-next|"
+                                  "placename|unit<TAB>TEXT<TAB>COUNT");
+            }
+            continue;
+        }
+        size_t len = strlen(text);
+        int ok = 1;
+        if (role == NM_SURNAME)
+            ok = push_fold(&nl->surnames, &nl->n_surnames, text, len);
+        else if (role == NM_ROW_PLACENAME)
+            ok = add_place(nl, &r->lm, text, count);
+        else if (role == NM_ROW_UNIT)
+            ok = push_fold(&nl->units, &nl->n_units, text, len);
+        if (!ok) {
+            fclose(f);
+            return vb_error_set(err, VB_ERR_NOMEM, "out of memory");
+        }
+        if (role >= NM_ROLES)
+            continue;
+        uint32_t id = lexicon_id(&r->lm, text, len);
+        if (id == VB_LM_UNK)
+            continue;
+        nl->n[role][id] += (float)count;
+        nl->n[NM_ALL][id] += (float)count;
+        nl->total[role] += count;
+        nl->total[NM_ALL] += count;
+    }
+    fclose(f);
+    if (bad)
+        snprintf(err->message + strlen(err->message), sizeof err->message - strlen(err->message),
+                 " (%d bad lines)", bad);
+    if (nl->n_surnames)
+        qsort(nl->surnames, nl->n_surnames, sizeof *nl->surnames, cmp_str);
+    if (nl->n_places)
+        qsort(nl->places, nl->n_places, sizeof *nl->places, cmp_place);
+    return st;
+}
+
 /* ---- set-up ---- */
 
 vb_status vb_restore_setup(vb_normalize *nz, vb_error *err)
@@ -219,8 +415,17 @@ vb_status vb_restore_setup(vb_normalize *nz, vb_error *err)
         }
         index_rewrites(r);
     }
+    if (st == VB_OK && !(o->names_path && !*o->names_path)) {
+        if (o->names_path) {
+            st = load_names(r, o->names_path, 1, err);
+        } else {
+            snprintf(path, sizeof path, "%s/rules/normalize/names.tsv", VANBAN_DATA_DIR);
+            st = load_names(r, path, 0, err);
+        }
+    }
     if (st != VB_OK) {
         vb_lm_close(&r->lm);
+        names_free(&r->names);
         free(r->rw);
         free(r);
         return st;
@@ -236,6 +441,7 @@ void vb_restore_teardown(vb_normalize *nz)
     if (!nz->restorer)
         return;
     vb_lm_close(&nz->restorer->lm);
+    names_free(&nz->restorer->names);
     free(nz->restorer->rw);
     free(nz->restorer);
     nz->restorer = NULL;
@@ -263,8 +469,12 @@ typedef struct tinfo {
     unsigned char done;
     int caps;
     unsigned char word, valid, marked, ocrword, tone, new_style, styled, nletters;
-    unsigned char lone;     /* "6", "0", "&" standing alone: ở in English-model OCR */
-    unsigned char foldless; /* a word whose fold key is no syllable's: "phiic", "pjc" */
+    unsigned char lone;      /* "6", "0", "&" standing alone: ở in English-model OCR */
+    unsigned char foldless;  /* a word whose fold key is no syllable's: "phiic", "pjc" */
+    unsigned char role;      /* in a proper name: NM_* + 1 (0: not in a name) */
+    uint32_t nl0;            /* its readings' name scores start at w->nlp[nl0 - 1] (0: none) */
+    const placename *place;  /* in a place the lexicon spells: that place, */
+    unsigned char place_pos; /* and which of its words */
     char fold[VB_SYL_MAX];
     char base[VB_SYL_MAX];
 } tinfo;
@@ -318,6 +528,8 @@ typedef struct work {
     size_t ncands, cap_cands;
     int mode;
     bicache *bc; /* bigram scores already looked up in this call */
+    float *nlp;  /* name scores of the readings of tokens in names */
+    size_t nnlp, cap_nlp;
 } work;
 
 /* A token made of letters and the non-letters rewrites read ("S6", "1ap"). */
@@ -706,6 +918,342 @@ static int symbol_piece(const work *w, size_t i)
     return memchr(p, '/', n) && *p >= '0' && *p <= '9';
 }
 
+/* ---- proper names ----
+ *
+ * The general syllable model reads a name as ordinary text: "Phan Huy Ngọc"
+ * becomes "Phân Hủy Ngọc" (phân hủy: to decompose), "Tân Khai" "Tấn Khai".
+ * Where the text is a name, a syllable's readings are scored by the name
+ * lexicon instead: the spelling of the whole place when the lexicon lists
+ * it, backed off to the counts of the syllable's role (surname, middle,
+ * given; first or later word of a place), to all roles', to the general
+ * model's unigram. That distribution, divided by the general unigram's, is
+ * a likelihood ratio that multiplies the general model's probability in
+ * context: what the model knows of a name ("nguyễn sinh hùng") stays, what it
+ * knows of ordinary text ("phân hủy") gives way. Where no name in the lexicon
+ * has a reading of a syllable's fold key, the general model decides alone. A
+ * name written with valid marks in text that is mostly right stays as
+ * written. */
+
+#define NM_BETA 1.0   /* weight of the backed-off reading distribution, in names */
+#define NM_GAMMA 10.0 /* weight of the general model's word distribution, in names */
+/* the same, in a place the lexicon spells: strong evidence */
+#define NM_PLACE_BETA 0.01
+
+/* A line or page break lies between tokens i - 1 and i. */
+static int line_break(const work *w, size_t i)
+{
+    if (i == 0 || i >= w->nt)
+        return 1;
+    const vb_tok *a = &w->tok[i - 1], *b = &w->tok[i];
+    if (a->kind == VB_TOK_PAGE || b->kind == VB_TOK_PAGE)
+        return 1;
+    for (size_t k = a->off + a->len; k < b->off; k++)
+        if (w->text[k] == '\n' || w->text[k] == '\f')
+            return 1;
+    return 0;
+}
+
+static int name_word(const work *w, size_t i, int caps)
+{
+    return i < w->nt && (w->ti[i].word || w->ti[i].ocrword) && w->ti[i].caps == caps;
+}
+
+static int fold_is(const work *w, size_t i, const char *f)
+{
+    return i < w->nt && strcmp(w->ti[i].fold, f) == 0;
+}
+
+/* The lexicon has a name with a reading of token i's own fold key in role
+ * (a token whose fold key is no syllable's has none). */
+static int role_knows(const work *w, size_t i, int role)
+{
+    const tinfo *x = &w->ti[i];
+    const uint16_t *c;
+    uint32_t k =
+        x->word && !x->foldless ? vb_lm_fold_cands(&w->r->lm, x->fold, strlen(x->fold), &c) : 0;
+    for (uint32_t j = 0; j < k; j++)
+        if (w->r->names.n[role][c[j]] > 0)
+            return 1;
+    return 0;
+}
+
+/* Tokens from i on, on one line, spell the fold-key phrase p ("thi tran"):
+ * their number, else 0. */
+static size_t phrase_at(const work *w, size_t i, const char *p)
+{
+    size_t k = 0;
+    while (*p) {
+        size_t n = strcspn(p, " ");
+        if (i + k >= w->nt || (k && line_break(w, i + k)) || strlen(w->ti[i + k].fold) != n ||
+            memcmp(w->ti[i + k].fold, p, n) != 0)
+            return 0;
+        k++;
+        p += n;
+        while (*p == ' ')
+            p++;
+    }
+    return k;
+}
+
+/* The longest administrative unit ("thị trấn", "tỉnh") that starts at token
+ * i (before = 0) or ends just before it (before = 1): its number of tokens. */
+static size_t unit_phrase(const work *w, size_t i, int before)
+{
+    const namelex *nl = &w->r->names;
+    size_t best = 0;
+    for (size_t u = 0; u < nl->n_units; u++) {
+        size_t m = 1;
+        for (const char *p = nl->units[u]; *p; p++)
+            m += *p == ' ';
+        if (m <= best || (before && (i < m || line_break(w, i))))
+            continue;
+        size_t at = before ? i - m : i;
+        if (phrase_at(w, at, nl->units[u]) != m)
+            continue;
+        /* "cơ quan" (an agency) is not "quận" */
+        if (at > 0 && fold_is(w, at, "quan") && fold_is(w, at - 1, "co"))
+            continue;
+        best = m;
+    }
+    return best;
+}
+
+/* The place the lexicon spells with the fold key of tokens [a, b). */
+static const placename *known_place(const work *w, size_t a, size_t b)
+{
+    const namelex *nl = &w->r->names;
+    char key[256];
+    size_t n = 0;
+    if (b - a < 2 || b - a > NM_PLACENAME_WORDS || !nl->n_places)
+        return NULL;
+    for (size_t i = a; i < b; i++) {
+        size_t l = strlen(w->ti[i].fold);
+        if (!l || n + l + 2 > sizeof key)
+            return NULL;
+        if (i > a)
+            key[n++] = ' ';
+        memcpy(key + n, w->ti[i].fold, l);
+        n += l;
+    }
+    key[n] = '\0';
+    placename k = {key, {0}, 0};
+    const placename *p = bsearch(&k, nl->places, nl->n_places, sizeof *nl->places, cmp_place);
+    if (!p)
+        return NULL;
+    /* places that differ only by their marks: the most frequent */
+    const placename *best = p, *end = nl->places + nl->n_places;
+    while (p > nl->places && strcmp(p[-1].fold, key) == 0)
+        p--;
+    for (; p < end && strcmp(p->fold, key) == 0; p++)
+        if (p->count > best->count)
+            best = p;
+    return best;
+}
+
+/* Mark [a, b) as a place, if it is one: a place the lexicon spells, or one
+ * whose first word begins places in the lexicon. */
+static int mark_place(work *w, size_t a, size_t b)
+{
+    if (b - a > NM_PLACENAME_WORDS)
+        b = a + NM_PLACENAME_WORDS;
+    const placename *pn = known_place(w, a, b);
+    if (!pn && !role_knows(w, a, NM_PLACE_FIRST))
+        return 0;
+    for (size_t i = a; i < b; i++) {
+        w->ti[i].role = (unsigned char)((i == a ? NM_PLACE_FIRST : NM_PLACE_NEXT) + 1);
+        w->ti[i].place = pn;
+        w->ti[i].place_pos = (unsigned char)(i - a);
+    }
+    return 1;
+}
+
+/* The run of title-case words ending at b is followed by ", ngày" or a
+ * month on its line: the place of the date line ("Tan Khai, ngay 11 thang"). */
+static int date_place(const work *w, size_t b)
+{
+    if (b >= w->nt || line_break(w, b) || w->tok[b].kind != VB_TOK_PUNCT ||
+        w->text[w->tok[b].off] != ',')
+        return 0;
+    for (size_t i = b + 1; i < w->nt && i < b + 8 && !line_break(w, i); i++)
+        if (fold_is(w, i, "ngay") || fold_is(w, i, "thang"))
+            return 1;
+    return 0;
+}
+
+/* "ông", "bà", "đồng chí" just before token a. */
+static int honorific_before(const work *w, size_t a)
+{
+    if (a == 0 || line_break(w, a) || w->ti[a - 1].caps != VB_CAPS_LOWER)
+        return 0;
+    return fold_is(w, a - 1, "ong") || fold_is(w, a - 1, "ba") ||
+           (a >= 2 && fold_is(w, a - 1, "chi") && fold_is(w, a - 2, "dong"));
+}
+
+/* Token i is a family name, or OCR's damage of one ("Nguy€n"): one of its
+ * candidates is. */
+static int surname_at(const work *w, size_t i)
+{
+    const namelex *nl = &w->r->names;
+    const tinfo *x = &w->ti[i];
+    if (in_sorted(nl->surnames, nl->n_surnames, x->fold))
+        return 1;
+    if (!(x->ocrword || x->foldless || (x->marked && !x->valid)))
+        return 0;
+    int found = 0;
+    for (uint32_t c = 0; c < x->nc && !found; c++) {
+        const char *word = vb_lm_word(&w->r->lm, w->cands[x->c0 + c].id);
+        char *f = NULL;
+        size_t fl = 0;
+        if (vb_fold(word, strlen(word), &f, &fl, NULL, NULL) == VB_OK)
+            found = in_sorted(nl->surnames, nl->n_surnames, f);
+        free(f);
+    }
+    return found;
+}
+
+/* A person's name: a run of 2-4 words in title case that begins with a
+ * family name, and is the end of its line (a signer), or follows "ông", "bà",
+ * "đồng chí", or has three words or more, or holds a word kept as a name. */
+static int person_name(const work *w, size_t *a, size_t b)
+{
+    if (b - *a >= 3 && (fold_is(w, *a, "ong") || fold_is(w, *a, "ba")) && surname_at(w, *a + 1))
+        (*a)++; /* "Ông Nguyễn Văn An": the honorific */
+    size_t k = b - *a;
+    if (k < 2 || k > 4 || !surname_at(w, *a))
+        return 0;
+    if (k >= 3 || line_break(w, b) || honorific_before(w, *a))
+        return 1;
+    for (size_t i = *a; i < b; i++)
+        if (in_name(w, i))
+            return 1;
+    return 0;
+}
+
+/* Mark the tokens of proper names with their role. Places: after an
+ * administrative unit ("tỉnh Tuyên Quang"; in capitals at the start of the
+ * issuer's line or after "ỦY BAN NHÂN DÂN", "UBND": "THỊ TRẤN TÂN KHAI"),
+ * the place of the date line, a place the lexicon spells; then people. */
+static void find_names(work *w)
+{
+    if (!w->r->names.total[NM_ALL])
+        return;
+    for (size_t a = 0; a < w->nt;) {
+        int caps = w->ti[a].caps;
+        if (!(name_word(w, a, VB_CAPS_TITLE) || name_word(w, a, VB_CAPS_UPPER)) ||
+            (a > 0 && !line_break(w, a) && name_word(w, a - 1, caps))) {
+            a++;
+            continue;
+        }
+        size_t b = a + 1;
+        while (b < w->nt && !line_break(w, b) && name_word(w, b, caps))
+            b++;
+        size_t p = a, u = 0;
+        if (caps == VB_CAPS_UPPER) {
+            for (; p < b; p++)
+                if ((p == a ? line_break(w, a) || w->tok[a - 1].kind != VB_TOK_WORD
+                            : fold_is(w, p - 1, "dan") || !w->ti[p - 1].valid) &&
+                    (u = unit_phrase(w, p, 0)) != 0)
+                    break;
+            p += u;
+        } else if ((u = unit_phrase(w, a, 0)) != 0) {
+            p = a + u; /* "Tỉnh Tuyên Quang" */
+        } else {
+            u = unit_phrase(w, a, 1); /* "tỉnh Tuyên Quang" */
+        }
+        int title = caps == VB_CAPS_TITLE, placed = 0;
+        size_t s = a;
+        if (u && p < b && !fold_is(w, p, "uy")) /* "Tỉnh ủy": the Party committee */
+            placed = mark_place(w, p, b);
+        if (!placed && title && date_place(w, b))
+            placed = mark_place(w, b - a > NM_PLACENAME_WORDS ? b - NM_PLACENAME_WORDS : a, b);
+        if (!placed && title && known_place(w, a, b))
+            placed = mark_place(w, a, b);
+        if (!placed && title && person_name(w, &s, b))
+            for (size_t i = s; i < b; i++) {
+                int role = i == s ? NM_SURNAME : i + 1 == b ? NM_GIVEN : NM_MIDDLE;
+                w->ti[i].role = (unsigned char)(role + 1);
+            }
+        a = b;
+    }
+}
+
+/* ln [P(reading id | a syllable of a name in role) / P(id)]: the reading
+ * given its fold key from the place's spelling, backed off to the role's
+ * counts, to all roles', to the general unigram; the fold key from the
+ * role's counts, backed off to the general unigram; over the general
+ * unigram. *known: the lexicon has a name with a reading of the fold key. */
+static float name_logp(const vb_restorer *r, const tinfo *x, uint32_t id, int *known)
+{
+    const vb_lm *lm = &r->lm;
+    const namelex *nl = &r->names;
+    int role = x->role - 1;
+    *known = 0;
+    if (id < VB_LM_NSPECIAL)
+        return 0;
+    const char *word = vb_lm_word(lm, id);
+    char *f = NULL;
+    size_t fl = 0;
+    const uint16_t *c = NULL;
+    uint32_t k = 0;
+    if (vb_fold(word, strlen(word), &f, &fl, NULL, NULL) == VB_OK)
+        k = vb_lm_fold_cands(lm, f, fl, &c);
+    free(f);
+    double uc = exp(lm->uni_p[id]), u = 0, na = 0, nr = 0;
+    int spelt = 0; /* the place's spelling has a reading of this fold key */
+    uint32_t pid = x->place ? x->place->id[x->place_pos] : VB_LM_UNK;
+    for (uint32_t j = 0; j < k; j++) {
+        u += exp(lm->uni_p[c[j]]);
+        na += nl->n[NM_ALL][c[j]];
+        nr += nl->n[role][c[j]];
+        spelt |= c[j] == pid;
+    }
+    if (u < uc)
+        u = uc;
+    *known = na > 0 || spelt;
+    double pa = (nl->n[NM_ALL][id] + NM_BETA * uc / u) / (na + NM_BETA);
+    double pr = (nl->n[role][id] + NM_BETA * pa) / (nr + NM_BETA);
+    if (spelt)
+        pr = ((id == pid ? x->place->count : 0) + NM_PLACE_BETA * pr) /
+             (x->place->count + NM_PLACE_BETA);
+    double pf = (nr + NM_GAMMA * u) / (nl->total[role] + NM_GAMMA);
+    return (float)(log(pf) + log(pr) - lm->uni_p[id]);
+}
+
+/* Name scores of the readings of each token in a name when the lexicon
+ * knows a reading of its own fold key (of any candidate's, for a token
+ * whose fold key is no syllable's: "Nggc"). */
+static vb_status name_scores(work *w)
+{
+    for (size_t i = 0; i < w->nt; i++) {
+        tinfo *x = &w->ti[i];
+        /* a name written with valid marks, in text that is mostly right */
+        if (x->role && w->mode != MODE_NOISY && x->marked && x->valid)
+            x->nc = 0;
+        if (!x->role || !x->nc)
+            continue;
+        if (w->nnlp + x->nc > w->cap_nlp) {
+            size_t cap = (w->cap_nlp + x->nc) * 2;
+            float *p = realloc(w->nlp, cap * sizeof *p);
+            if (!p)
+                return VB_ERR_NOMEM;
+            w->nlp = p;
+            w->cap_nlp = cap;
+        }
+        int any = 0, own = x->word && !x->foldless;
+        for (uint32_t c = 0; c < x->nc; c++) {
+            int known;
+            const cand *cd = &w->cands[x->c0 + c];
+            w->nlp[w->nnlp + c] = name_logp(w->r, x, cd->id, &known);
+            any |= known && !(own && cd->rewritten);
+        }
+        if (any) {
+            x->nl0 = (uint32_t)w->nnlp + 1;
+            w->nnlp += x->nc;
+        }
+    }
+    return VB_OK;
+}
+
 static vb_status candidates(work *w)
 {
     for (size_t i = 0; i < w->nt; i++) {
@@ -789,6 +1337,8 @@ static void decode(const work *w, size_t a, size_t b, uint32_t *w1, uint32_t *w2
                 float lp;
                 if (!vb_lm_trigram(lm, &ctx, id, &lp))
                     lp = ctx.bo3 + bi[g][c];
+                if (x->nl0)
+                    lp += w->nlp[x->nl0 - 1 + c];
                 float s = p->score + lp - cost;
                 if (s > row[c].score)
                     row[c] = (hyp){s, p->w2, id, (uint32_t)h, c};
@@ -970,6 +1520,9 @@ static vb_status restore_segment(const vb_restorer *r, const char *seg, size_t b
     w.mode = pick_mode(&w);
     if (candidates(&w) != VB_OK)
         goto done;
+    find_names(&w);
+    if (name_scores(&w) != VB_OK)
+        goto done;
 
     /* decode in chunks, cut after a fixed token where possible */
     uint32_t w1 = VB_LM_BOS, w2 = VB_LM_BOS;
@@ -1020,9 +1573,11 @@ static vb_status restore_segment(const vb_restorer *r, const char *seg, size_t b
             const char *word = vb_lm_word(lm, id);
             if (vb_syl_parse(word, strlen(word), &y))
                 rn = vb_syl_render(y.base, y.tone, restyle, out_caps(&w, i), rep, sizeof rep);
-            why = c->rewritten ? "channel" : "restore";
+            why = x->nl0 ? "name" : c->rewritten ? "channel" : "restore";
             uint32_t p1 = i >= 2 ? ids[i - 2] : VB_LM_BOS, p2 = i >= 1 ? ids[i - 1] : VB_LM_BOS;
             score = vb_lm_score(lm, p1, p2, id) - c->cost - vb_lm_score(lm, p1, p2, x->id);
+            if (x->nl0)
+                score += w.nlp[x->nl0 - 1 + choice[i]] - w.nlp[x->nl0 - 1];
         } else if (x->word && (x->nc || x->valid)) {
             int caps = out_caps(&w, i);
             int style = r->style ? r->style : x->new_style ? 2 : 1;
@@ -1060,6 +1615,7 @@ done:
     free(w.tok);
     free(w.ti);
     free(w.cands);
+    free(w.nlp);
     free(w.bc);
     free(choice);
     free(ids);

@@ -13,11 +13,13 @@ static const char *run(vb_normalize *nz, const char *s)
     return vb_test_normalize(nz, s);
 }
 
-static vb_normalize *make(int style)
+/* A restorer with the tone style and the name lexicon (NULL: the default). */
+static vb_normalize *make(int style, const char *names_path)
 {
     vb_normalize_opts o = {0};
     o.restore = 1;
     o.tone_style = style;
+    o.names_path = names_path;
     vb_normalize *nz = NULL;
     vb_error e;
     vb_error_clear(&e);
@@ -30,7 +32,6 @@ static void test_seeds(vb_normalize *nz)
 {
     /* lines of ../shared/seeds (English-model OCR) */
     VB_CHECK_STR(run(nz, "Pjc 1ap - Tw do - Hanh phiic"), "Độc lập - Tự do - Hạnh phúc");
-    /* (place names are left out: "Tan Khai" could as well be Tấn Khai) */
     VB_CHECK_STR(run(nz, "S6: 36 /KH-UBND ngay 11 thang 3 nam 2025"),
                  "Số: 36/KH-UBND ngày 11 tháng 3 năm 2025");
     VB_CHECK_STR(run(nz, "Thuc hién Chi thi s6 01-CT/TU ngay 22/10/2025 ctia Ban Thuong vu"),
@@ -66,6 +67,40 @@ static void test_stripped(vb_normalize *nz)
                  "Căn cứ Luật Tổ chức Chính phủ ngày 19 tháng 6 năm 2015;");
 }
 
+/* Proper names read with the name lexicon (rules/normalize/names.tsv); the
+ * general model alone reads them as ordinary text. */
+static void test_names(vb_normalize *nz)
+{
+    vb_normalize *plain = make(VB_TONE_KEEP, "");
+    VB_CHECK(plain != NULL);
+    if (!plain)
+        return;
+    /* English-model OCR (../shared/seeds): the signer beside the last
+     * recipient, the place of the date line, the unit in the issuer line */
+    const char *sig = "Noi nhin: CHU TICH\n- B§ Cong an (Cuc XDPT bao vé ANTQ);\n"
+                      "- Thuong trye Tinh uy;\n- Luu: VT, NC, CAT% Phan Huy Nggc\n";
+    VB_CHECK(strstr(run(nz, sig), "CÁT% Phan Huy Ngọc") != NULL);
+    VB_CHECK(strstr(run(plain, sig), "CÁT% Phân Hủy Ngọc") != NULL);
+    const char *head = " THI TRAN TAN KHAI Pjc lap - Ty do - Hanh phiic\n"
+                       "S6: 36 /KH-UBND Tan Khai, ngay 11 thang 3 nam 2025\nKE HOACH\n";
+    VB_CHECK(strstr(run(nz, head), "THỊ TRẤN TÂN KHAI Độc lập") != NULL);
+    VB_CHECK(strstr(run(nz, head), "/KH-UBND Tân Khai, ngày 11 tháng 3 năm 2025\n") != NULL);
+    VB_CHECK(strstr(run(plain, head), "/KH-UBND Tấn Khai, ngày") != NULL);
+    /* marks stripped */
+    VB_CHECK_STR(run(nz, "CHU TICH\nPhan Huy Ngoc"), "CHỦ TỊCH\nPhan Huy Ngọc");
+    VB_CHECK_STR(run(nz, "Uy ban nhan dan thi tran Tan Khai; co quan Nha nuoc"),
+                 "Ủy ban nhân dân thị trấn Tân Khai; cơ quan Nhà nước");
+    /* a place the lexicon spells */
+    VB_CHECK_STR(run(nz, "Uy ban nhan dan huyen Hon Quan ve nang cao chat luong"),
+                 "Ủy ban nhân dân huyện Hớn Quản về nâng cao chất lượng");
+    /* do no harm: names written with valid marks in good text stay */
+    const char *clean = "Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015; "
+                        "theo đề nghị của Giám đốc Sở Nội vụ, Ủy ban nhân dân thị trấn Tấn Khai "
+                        "giao ông Lê Tấn Dũng và ông Phân Văn Hủy, Trịnh Văn Khải thực hiện.";
+    VB_CHECK_STR(run(nz, clean), clean);
+    vb_normalize_destroy(&plain);
+}
+
 static void test_do_no_harm(vb_normalize *nz)
 {
     const char *clean[] = {
@@ -96,7 +131,7 @@ static void test_case_and_rules(vb_normalize *nz)
 static void test_tone_style(void)
 {
     /* keep: restored syllables follow the style the text already uses */
-    vb_normalize *keep = make(VB_TONE_KEEP);
+    vb_normalize *keep = make(VB_TONE_KEEP, NULL);
     if (keep) {
         VB_CHECK(strstr(run(keep, "Hoà giải ở cơ sở, thuỷ lợi và hoa giai tai co so."),
                         "và hoà giải tại cơ sở.") != NULL);
@@ -104,7 +139,7 @@ static void test_tone_style(void)
                         "và hòa giải tại cơ sở.") != NULL);
     }
     vb_normalize_destroy(&keep);
-    vb_normalize *old = make(VB_TONE_OLD), *neu = make(VB_TONE_NEW);
+    vb_normalize *old = make(VB_TONE_OLD, NULL), *neu = make(VB_TONE_NEW, NULL);
     VB_CHECK(old && neu);
     if (old && neu) {
         VB_CHECK_STR(run(old, "Cộng hoà, thuỷ lợi, hoàng"), "Cộng hòa, thủy lợi, hoàng");
@@ -144,6 +179,34 @@ static void test_explain(vb_normalize *nz)
     vb_text_free(&t);
 }
 
+/* A restorer with a table (which: 'c' the confusions, 'n' the names) whose
+ * third line is bad is not made; the error names the file and the line. */
+static void check_bad_table(int which, const char *content, const char *message)
+{
+    const char *bad = "tests/normalize/bad-table.tsv.tmp";
+    FILE *f = fopen(bad, "w");
+    VB_CHECK(f != NULL);
+    if (!f)
+        return;
+    fputs(content, f);
+    fclose(f);
+    vb_normalize_opts o = {0};
+    o.restore = 1;
+    if (which == 'c')
+        o.confusions_path = bad;
+    else
+        o.names_path = bad;
+    vb_normalize *nz = NULL;
+    vb_error e;
+    vb_error_clear(&e);
+    VB_CHECK_INT(vb_normalize_create(&nz, &o, &e), VB_ERR_RULES);
+    VB_CHECK(nz == NULL);
+    VB_CHECK_STR(e.file, bad);
+    VB_CHECK_INT(e.line, 3);
+    VB_CHECK_STR(e.message, message);
+    remove(bad);
+}
+
 static void test_errors(void)
 {
     vb_normalize_opts o = {0};
@@ -169,29 +232,23 @@ static void test_errors(void)
     VB_CHECK_STR(run(nz, "Doc lap"), "Doc lap");
     vb_normalize_destroy(&nz);
 
-    /* a confusion table with a bad line */
-    const char *bad = "tests/normalize/bad-confusions.tsv.tmp";
-    FILE *f = fopen(bad, "w");
-    VB_CHECK(f != NULL);
-    if (!f)
-        return;
-    fputs("# comment\n6\to\t0.3\tany\nctia\tcua\tcheap\n", f);
-    fclose(f);
+    /* a confusion table, a name lexicon with a bad line; a missing lexicon */
+    check_bad_table('c', "# comment\n6\to\t0.3\tany\nctia\tcua\tcheap\n",
+                    "expected FROM<TAB>TO<TAB>COST[<TAB>any|start|end|word] (1 bad lines, 1 good)");
+    check_bad_table('n', "# comment\nsurname\tphan\t6\nfirst\ttân\t7\n",
+                    "expected surname|middle|given|place-first|place-next|placename|unit"
+                    "<TAB>TEXT<TAB>COUNT (1 bad lines)");
     o.restore = 1;
     o.model_path = NULL;
-    o.confusions_path = bad;
-    vb_error_clear(&e);
+    o.names_path = "tests/normalize/no-such-names.tsv";
     VB_CHECK_INT(vb_normalize_create(&nz, &o, &e), VB_ERR_RULES);
-    VB_CHECK_STR(e.file, bad);
-    VB_CHECK_INT(e.line, 3);
-    VB_CHECK_STR(e.message,
-                 "expected FROM<TAB>TO<TAB>COST[<TAB>any|start|end|word] (1 bad lines, 1 good)");
-    remove(bad);
+    VB_CHECK_STR(e.file, "tests/normalize/no-such-names.tsv");
+    VB_CHECK_STR(e.message, "cannot open the name lexicon: No such file or directory");
 }
 
 int main(void)
 {
-    vb_normalize *nz = make(VB_TONE_KEEP);
+    vb_normalize *nz = make(VB_TONE_KEEP, NULL);
     VB_CHECK(nz != NULL);
     if (!nz)
         return vb_test_finish();
@@ -199,6 +256,7 @@ int main(void)
     test_stripped(nz);
     test_do_no_harm(nz);
     test_case_and_rules(nz);
+    test_names(nz);
     test_explain(nz);
     vb_normalize_destroy(&nz);
     test_tone_style();
