@@ -6,7 +6,7 @@
  * speckles only when the page has them (a median filter also rounds strokes
  * and can eat a dot-below), and straighten the page.
  */
-#include "vb_ocr.h"
+#include "vb_ocr_internal.h"
 
 #include <math.h>
 #include <string.h>
@@ -34,6 +34,17 @@
 #define DOT_REACH 16
 #define MIN_SKEW_DEGREES 0.08
 #define MIN_SKEW_CONFIDENCE 2.5
+
+/* Step timing for vb_ocr_clean_info: the CPU time since *mark, under `name`. */
+static void step_done(vb_ocr_clean_info *info, const char *name, double *mark)
+{
+    double now = vb_ocr_thread_cpu();
+    if (info->n_steps < VB_OCR_CLEAN_MAX_STEPS) {
+        info->step_name[info->n_steps] = name;
+        info->step_cpu[info->n_steps++] = now - *mark;
+    }
+    *mark = now;
+}
 
 static PIX *to_gray(PIX *in)
 {
@@ -106,12 +117,16 @@ static PIX *remove_speckles_at(PIX *bin, int dpi)
  * one-pixel specks, then drop isolated speckles. The median runs on the
  * binary page: thresholding is monotone, so it commutes with the median,
  * and Leptonica's binary rank filter is ten times faster than its gray one. */
-static PIX *clean_noisy(PIX *norm, int scale)
+static PIX *clean_noisy(PIX *norm, int scale, vb_ocr_clean_info *info, double *mark)
 {
     PIX *bin = pixThresholdToBinary(norm, NOISY_THRESHOLD);
+    step_done(info, "noisy threshold", mark);
     PIX *med = bin ? pixBlockrank(bin, NULL, 1, 1, 0.5f) : NULL;
+    step_done(info, "median", mark);
     PIX *open = med ? pixOpenBrick(NULL, med, 2, 2) : NULL;
+    step_done(info, "opening", mark);
     PIX *out = open ? remove_speckles_at(open, scale) : NULL;
+    step_done(info, "speckles", mark);
     pixDestroy(&bin);
     pixDestroy(&med);
     pixDestroy(&open);
@@ -126,6 +141,7 @@ vb_status vb_ocr_clean(PIX *in, PIX **out, vb_ocr_clean_info *info, vb_error *er
     memset(info, 0, sizeof *info);
     *out = NULL;
     l_int32 xres = pixGetXRes(in), yres = pixGetYRes(in);
+    double mark = vb_ocr_thread_cpu();
 
     PIX *bin = NULL;
     int scale = xres > 0 ? xres : 300;
@@ -133,8 +149,11 @@ vb_status vb_ocr_clean(PIX *in, PIX **out, vb_ocr_clean_info *info, vb_error *er
         /* Already binary (a fax or a thresholded photocopy): strokes are thin
          * and broken, so no median and no opening; speckles only. */
         bin = pixCopy(NULL, in);
-        if (bin && speckle_fraction(bin) > NOISE_FRACTION) {
+        double noise = bin ? speckle_fraction(bin) : 0;
+        step_done(info, "noise test", &mark);
+        if (noise > NOISE_FRACTION) {
             PIX *b2 = remove_speckles_at(bin, scale);
+            step_done(info, "speckles", &mark);
             if (b2) {
                 pixDestroy(&bin);
                 bin = b2;
@@ -143,11 +162,16 @@ vb_status vb_ocr_clean(PIX *in, PIX **out, vb_ocr_clean_info *info, vb_error *er
         }
     } else {
         PIX *gray = to_gray(in);
+        step_done(info, "gray", &mark);
         PIX *norm = gray ? pixBackgroundNormSimple(gray, NULL, NULL) : NULL;
+        step_done(info, "background", &mark);
         if (norm)
             bin = pixThresholdToBinary(norm, CLEAN_THRESHOLD);
-        if (bin && speckle_fraction(bin) > NOISE_FRACTION) {
-            PIX *b2 = clean_noisy(norm, scale);
+        step_done(info, "threshold", &mark);
+        double noise = bin ? speckle_fraction(bin) : 0;
+        step_done(info, "noise test", &mark);
+        if (noise > NOISE_FRACTION) {
+            PIX *b2 = clean_noisy(norm, scale, info, &mark);
             if (b2) {
                 pixDestroy(&bin);
                 bin = b2;
@@ -156,13 +180,15 @@ vb_status vb_ocr_clean(PIX *in, PIX **out, vb_ocr_clean_info *info, vb_error *er
         }
         pixDestroy(&norm);
         pixDestroy(&gray);
+        step_done(info, "free", &mark);
     }
     if (!bin)
         return vb_error_set(err, VB_ERR_INTERNAL, "cannot binarise the page");
 
     l_float32 angle = 0, conf = 0;
-    if (pixFindSkew(bin, &angle, &conf) == 0 && conf >= MIN_SKEW_CONFIDENCE &&
-        fabsf(angle) >= MIN_SKEW_DEGREES) {
+    int found = pixFindSkew(bin, &angle, &conf) == 0;
+    step_done(info, "skew", &mark);
+    if (found && conf >= MIN_SKEW_CONFIDENCE && fabsf(angle) >= MIN_SKEW_DEGREES) {
         PIX *rot = pixRotate(bin, (l_float32)(angle * M_PI / 180.0), L_ROTATE_SAMPLING,
                              L_BRING_IN_WHITE, 0, 0);
         if (rot) {
@@ -170,6 +196,7 @@ vb_status vb_ocr_clean(PIX *in, PIX **out, vb_ocr_clean_info *info, vb_error *er
             bin = rot;
             info->skew_degrees = angle;
         }
+        step_done(info, "rotate", &mark);
     }
     pixSetResolution(bin, xres, yres);
     *out = bin;
