@@ -60,7 +60,7 @@ static PIX *to_gray(PIX *in)
 }
 
 /* Speckle measure on a binary page: the share of pixels an opening by a
- * 2x2 brick would remove, counted on a 2x reduced copy to keep it cheap. */
+ * 2x2 brick would remove. */
 static double speckle_fraction(PIX *bin)
 {
     l_int32 w = pixGetWidth(bin), h = pixGetHeight(bin);
@@ -76,34 +76,206 @@ static double speckle_fraction(PIX *bin)
     return (double)n / ((double)w * h);
 }
 
+/* The page's ink as runs of black pixels, row by row, labelled into 8-connected
+ * components by union-find: one pass over the packed words instead of a seed
+ * fill and an image per component (pixConnComp), so that the speckles of a
+ * noisy page (thousands) cost little more than its letters. */
+typedef struct ink_run {
+    l_int32 y, x0, x1; /* the row and the first and last black pixel */
+    l_int32 root;      /* union-find parent; after label_runs, the component's first run */
+} ink_run;
+
+typedef struct ink_comp {
+    l_int32 x0, x1, y0, y1; /* bounding box, inclusive */
+    int small, dot, keep;
+} ink_comp;
+
+typedef struct ink_runs {
+    ink_run *run;
+    ink_comp *comp; /* indexed by root */
+    l_int32 n, cap;
+} ink_runs;
+
+static int add_run(ink_runs *ir, l_int32 y, l_int32 x0, l_int32 x1)
+{
+    if (ir->n == ir->cap) {
+        l_int32 cap = ir->cap ? 2 * ir->cap : 1 << 14;
+        ink_run *p = realloc(ir->run, (size_t)cap * sizeof *p);
+        if (!p)
+            return 0;
+        ir->run = p;
+        ir->cap = cap;
+    }
+    ir->run[ir->n] = (ink_run){y, x0, x1, ir->n};
+    ir->n++;
+    return 1;
+}
+
+static int find_runs(PIX *bin, ink_runs *ir)
+{
+    l_int32 w = pixGetWidth(bin), h = pixGetHeight(bin), wpl = pixGetWpl(bin);
+    const l_uint32 *data = pixGetData(bin);
+    /* the pad bits past the page's width count as white */
+    l_uint32 last = w % 32 ? ~0u << (32 - w % 32) : ~0u;
+    for (l_int32 y = 0; y < h; y++) {
+        const l_uint32 *line = data + (size_t)y * wpl;
+        l_int32 start = -1;
+        for (l_int32 i = 0; i < wpl; i++) {
+            l_uint32 v = i == wpl - 1 ? line[i] & last : line[i];
+            /* pixel 0 is the word's high bit; look for the next change of
+             * colour from bit `pos` on */
+            int pos = 0;
+            while (pos < 32) {
+                l_uint32 rest = (start < 0 ? v : ~v) << pos;
+                if (!rest)
+                    break;
+                pos += __builtin_clz(rest);
+                if (start < 0) {
+                    start = i * 32 + pos;
+                } else {
+                    if (!add_run(ir, y, start, i * 32 + pos - 1))
+                        return 0;
+                    start = -1;
+                }
+            }
+        }
+        if (start >= 0 && !add_run(ir, y, start, w - 1))
+            return 0;
+    }
+    return 1;
+}
+
+static l_int32 find_root(ink_run *run, l_int32 i)
+{
+    while (run[i].root != i) {
+        run[i].root = run[run[i].root].root;
+        i = run[i].root;
+    }
+    return i;
+}
+
+/* Join each run to the runs of the row above that touch it (8-connected),
+ * then give every run its component's root and every root its box. */
+static int label_runs(ink_runs *ir)
+{
+    ink_run *run = ir->run;
+    l_int32 prev = 0, cur = 0; /* first runs of the row above and of this row */
+    while (cur < ir->n) {
+        l_int32 y = run[cur].y, end = cur;
+        while (end < ir->n && run[end].y == y)
+            end++;
+        l_int32 above = prev < cur && run[prev].y == y - 1 ? prev : cur;
+        for (l_int32 i = cur; i < end; i++) {
+            while (above < cur && run[above].x1 < run[i].x0 - 1)
+                above++;
+            for (l_int32 k = above; k < cur && run[k].x0 <= run[i].x1 + 1; k++) {
+                l_int32 a = find_root(run, i), b = find_root(run, k);
+                if (a < b)
+                    run[b].root = a;
+                else if (b < a)
+                    run[a].root = b;
+            }
+        }
+        prev = cur;
+        cur = end;
+    }
+    ir->comp = malloc(((size_t)(l_uint32)ir->n + 1) * sizeof *ir->comp);
+    if (!ir->comp)
+        return 0;
+    for (l_int32 i = 0; i < ir->n; i++) {
+        /* a root is its component's first run: its row is the top */
+        l_int32 r = run[i].root = find_root(run, i);
+        ink_comp *c = &ir->comp[r];
+        if (r == i) {
+            *c = (ink_comp){run[i].x0, run[i].x1, run[i].y, run[i].y, 0, 0, 0};
+        } else {
+            c->x0 = run[i].x0 < c->x0 ? run[i].x0 : c->x0;
+            c->x1 = run[i].x1 > c->x1 ? run[i].x1 : c->x1;
+            c->y1 = run[i].y;
+        }
+    }
+    return 1;
+}
+
+/* Set or clear pixels x0..x1 of a row of packed words. */
+static void paint_span(l_uint32 *line, l_int32 x0, l_int32 x1, int black)
+{
+    l_int32 w0 = x0 >> 5, w1 = x1 >> 5;
+    l_uint32 m0 = ~0u >> (x0 & 31), m1 = ~0u << (31 - (x1 & 31));
+    if (w0 == w1)
+        m0 &= m1;
+    line[w0] = black ? line[w0] | m0 : line[w0] & ~m0;
+    for (l_int32 i = w0 + 1; i < w1; i++)
+        line[i] = black ? ~0u : 0;
+    if (w1 > w0)
+        line[w1] = black ? line[w1] | m1 : line[w1] & ~m1;
+}
+
+/* Whether `pix` has ink within dx columns and dy rows of a run: the run's
+ * pixels dilated by a (2 dx + 1) x (2 dy + 1) brick meet it. */
+static int ink_near(PIX *pix, const ink_run *r, l_int32 dx, l_int32 dy)
+{
+    l_int32 w = pixGetWidth(pix), h = pixGetHeight(pix), wpl = pixGetWpl(pix);
+    l_int32 x0 = r->x0 - dx < 0 ? 0 : r->x0 - dx, x1 = r->x1 + dx >= w ? w - 1 : r->x1 + dx;
+    l_int32 y0 = r->y - dy < 0 ? 0 : r->y - dy, y1 = r->y + dy >= h ? h - 1 : r->y + dy;
+    l_int32 w0 = x0 >> 5, w1 = x1 >> 5;
+    l_uint32 m0 = ~0u >> (x0 & 31), m1 = ~0u << (31 - (x1 & 31));
+    if (w0 == w1)
+        m0 &= m1;
+    const l_uint32 *data = pixGetData(pix);
+    for (l_int32 y = y0; y <= y1; y++) {
+        const l_uint32 *line = data + (size_t)y * wpl;
+        if (line[w0] & m0)
+            return 1;
+        for (l_int32 i = w0 + 1; i < w1; i++)
+            if (line[i])
+                return 1;
+        if (w1 > w0 && (line[w1] & m1))
+            return 1;
+    }
+    return 0;
+}
+
 /* Remove speckles: components no bigger than `size` pixels each way that are
- * neither just above or below larger ink (where accents sit: Vietnamese
- * marks stack over and under the letter), nor, when they are at least `dot`
- * pixels each way, just beside it (full stops, commas, the dots of ";" and
- * ":", which follow a letter on its line). */
+ * neither just above or below larger ink (within one column and `reach`
+ * rows: Vietnamese marks stack over and under the letter), nor, when they
+ * are at least `dot` pixels each way, just beside it (within `side` columns
+ * and one row: full stops, commas, the dots of ";" and ":", which follow a
+ * letter on its line). */
 static PIX *remove_speckles(PIX *bin, int size, int reach, int dot, int side)
 {
-    PIX *small = pixSelectBySize(bin, size, size, 8, L_SELECT_IF_BOTH, L_SELECT_IF_LTE, NULL);
-    if (!small)
-        return NULL;
-    PIX *large = pixSubtract(NULL, bin, small);
-    PIX *above = large ? pixDilateBrick(NULL, large, 3, 2 * reach + 1) : NULL;
-    PIX *beside = large ? pixDilateBrick(NULL, large, 2 * side + 1, 3) : NULL;
-    PIX *dots = pixSelectBySize(small, dot, dot, 8, L_SELECT_IF_BOTH, L_SELECT_IF_GTE, NULL);
-    PIX *seed = above ? pixAnd(NULL, small, above) : NULL;
-    PIX *dot_seed = beside && dots ? pixAnd(NULL, dots, beside) : NULL;
-    if (seed && dot_seed)
-        pixOr(seed, seed, dot_seed);
-    PIX *keep = seed ? pixSeedfillBinary(NULL, seed, small, 8) : NULL;
-    PIX *out = keep ? pixOr(NULL, large, keep) : NULL;
-    pixDestroy(&small);
-    pixDestroy(&large);
-    pixDestroy(&above);
-    pixDestroy(&beside);
-    pixDestroy(&dots);
-    pixDestroy(&seed);
-    pixDestroy(&dot_seed);
-    pixDestroy(&keep);
+    ink_runs ir = {0};
+    PIX *out = NULL;
+    if (!find_runs(bin, &ir) || !label_runs(&ir) || !(out = pixCopy(NULL, bin)))
+        goto done;
+    l_uint32 *data = pixGetData(out);
+    l_int32 wpl = pixGetWpl(out);
+    /* `out` holds the larger ink alone while the small components are judged */
+    for (l_int32 i = 0; i < ir.n; i++) {
+        ink_run *r = &ir.run[i];
+        ink_comp *c = &ir.comp[r->root];
+        if (r->root == i) {
+            l_int32 cw = c->x1 - c->x0 + 1, ch = c->y1 - c->y0 + 1;
+            c->small = cw <= size && ch <= size;
+            c->dot = c->small && cw >= dot && ch >= dot;
+        }
+        if (c->small)
+            paint_span(data + (size_t)r->y * wpl, r->x0, r->x1, 0);
+    }
+    for (l_int32 i = 0; i < ir.n; i++) {
+        ink_run *r = &ir.run[i];
+        ink_comp *c = &ir.comp[r->root];
+        if (c->small && !c->keep)
+            c->keep = ink_near(out, r, 1, reach) || (c->dot && ink_near(out, r, side, 1));
+    }
+    for (l_int32 i = 0; i < ir.n; i++) {
+        ink_run *r = &ir.run[i];
+        if (ir.comp[r->root].keep)
+            paint_span(data + (size_t)r->y * wpl, r->x0, r->x1, 1);
+    }
+done:
+    free(ir.run);
+    free(ir.comp);
     return out;
 }
 

@@ -48,6 +48,48 @@ static int black_components(PIX *bin)
     return n;
 }
 
+/* The speckle rule, written with Leptonica's component selection and brick
+ * dilations: components at most 10x10 pixels (300 dpi) are removed unless
+ * larger ink lies within 1 column and 10 rows, or, for those at least 5x5,
+ * within 16 columns and 1 row. vb_clean.c computes it from labelled runs. */
+static PIX *reference_despeckle(PIX *bin)
+{
+    PIX *small = pixSelectBySize(bin, 10, 10, 8, L_SELECT_IF_BOTH, L_SELECT_IF_LTE, NULL);
+    PIX *large = pixSubtract(NULL, bin, small);
+    PIX *above = pixDilateBrick(NULL, large, 3, 21);
+    PIX *beside = pixDilateBrick(NULL, large, 33, 3);
+    PIX *dots = pixSelectBySize(small, 5, 5, 8, L_SELECT_IF_BOTH, L_SELECT_IF_GTE, NULL);
+    PIX *seed = pixAnd(NULL, small, above);
+    pixAnd(dots, dots, beside);
+    pixOr(seed, seed, dots);
+    PIX *keep = pixSeedfillBinary(NULL, seed, small, 8);
+    PIX *out = pixOr(NULL, large, keep);
+    pixDestroy(&small);
+    pixDestroy(&large);
+    pixDestroy(&above);
+    pixDestroy(&beside);
+    pixDestroy(&dots);
+    pixDestroy(&seed);
+    pixDestroy(&keep);
+    return out;
+}
+
+/* A binary page with specks of 1 to 12 pixels across, some touching the
+ * page's edges, and dots beside and under the words. */
+static PIX *make_speckled_binary(PIX *page)
+{
+    PIX *bin = pixThresholdToBinary(page, 128);
+    int w = pixGetWidth(bin), h = pixGetHeight(bin);
+    for (int i = 0; i < 6000; i++) {
+        int s = 1 + (int)(next_rand() % 12);
+        int x = (int)(next_rand() % (uint32_t)(w + 2 * s)) - s;
+        int y = (int)(next_rand() % (uint32_t)(h + 2 * s)) - s;
+        pixRasterop(bin, x, y, s, 1 + (int)(next_rand() % (uint32_t)s), PIX_SET, NULL, 0, 0);
+    }
+    pixSetResolution(bin, 300, 300);
+    return bin;
+}
+
 int main(void)
 {
     vb_error e;
@@ -76,6 +118,28 @@ int main(void)
     VB_CHECK(after >= clean_components - clean_components / 20);
     pixDestroy(&out);
     pixDestroy(&noisy);
+
+    /* A speckled binary page: the same pixels as the rule written with
+     * Leptonica's component selection, at page widths that fill the last
+     * word and that do not. */
+    for (int width = 1600; width >= 1589; width -= 11) {
+        BOX *box = boxCreate(0, 0, width, 2000);
+        PIX *cut = pixClipRectangle(page, box, NULL);
+        boxDestroy(&box);
+        PIX *bin = make_speckled_binary(cut);
+        PIX *want = reference_despeckle(bin);
+        VB_CHECK_INT(vb_ocr_clean(bin, &out, &info, &e), VB_OK);
+        VB_CHECK_INT(info.noisy, 1);
+        l_int32 same = 0;
+        VB_CHECK(info.skew_degrees == 0);
+        if (out && want)
+            pixEqual(out, want, &same);
+        VB_CHECK(same);
+        pixDestroy(&out);
+        pixDestroy(&want);
+        pixDestroy(&bin);
+        pixDestroy(&cut);
+    }
 
     /* Skewed by 1.2 degrees: found and corrected. */
     PIX *rot =
