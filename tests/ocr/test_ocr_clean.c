@@ -150,6 +150,14 @@ int main(void)
     pixDestroy(&out);
     pixDestroy(&rot);
 
+    /* A page too small for a background map is still binarised. */
+    PIX *tiny = pixCreate(8, 8, 8);
+    pixSetAllArbitrary(tiny, 200);
+    VB_CHECK_INT(vb_ocr_clean(tiny, &out, &info, &e), VB_OK);
+    VB_CHECK(out && pixGetDepth(out) == 1 && pixGetWidth(out) == 8);
+    pixDestroy(&out);
+    pixDestroy(&tiny);
+
     /* Color input is accepted too. */
     PIX *rgb = pixConvertTo32(page);
     VB_CHECK_INT(vb_ocr_clean(rgb, &out, &info, &e), VB_OK);
