@@ -275,7 +275,8 @@ static void test_references_scans(void)
         "124/2021/T'T-BCA; Căn cứ Chỉ thị số 06/CT:BCA-V05 ngày 07/5/2025; Kết luận\n"
         "số 80:KL/TW ngày 20/6/2024; Căn cứ Quyết định số 06/QĐÐ- Ttg ngày 06/01/2022;\n"
         "Hợp đồng số 7/HD-UBND; Hướng dẫn số 8/HÐ-UBND; Chương trình số 9/CT-UBND;\n"
-        "Tờ trình số 10/TTg; Chỉ thị số 11/CTrr-UBND; lúc 10:30 ngày 12/UBND:Về việc.\n",
+        "Tờ trình số 10/TTg; Chỉ thị số 11/CTrr-UBND; lúc 10:30 ngày 12/UBND:Về việc.\n"
+        "Căn cứ Kế hoạch số 245/KH-DBND ngày 18/9/2025.\n",
         &t, &rec);
     const vb_reference *r = ref(&rec, "2318/TTr-CAT-PV05"); /* a doubled T */
     if (r) {
@@ -312,7 +313,8 @@ static void test_references_scans(void)
     VB_CHECK(ref(&rec, "10/TTg") != NULL);       /* an issuer code, not the type */
     VB_CHECK(ref(&rec, "11/CTrr-UBND") != NULL); /* two slips: left as printed */
     VB_CHECK(ref(&rec, "12/UBND") != NULL);
-    VB_CHECK_INT(rec.n_references, 12);
+    VB_CHECK(ref(&rec, "245/KH-UBND") != NULL); /* rules/symbol-repairs.tsv */
+    VB_CHECK_INT(rec.n_references, 13);
     vb_record_free(&rec);
     vb_text_free(&t);
 }
