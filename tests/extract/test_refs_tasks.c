@@ -276,7 +276,8 @@ static void test_references_scans(void)
         "số 80:KL/TW ngày 20/6/2024; Căn cứ Quyết định số 06/QĐÐ- Ttg ngày 06/01/2022;\n"
         "Hợp đồng số 7/HD-UBND; Hướng dẫn số 8/HÐ-UBND; Chương trình số 9/CT-UBND;\n"
         "Tờ trình số 10/TTg; Chỉ thị số 11/CTrr-UBND; lúc 10:30 ngày 12/UBND:Về việc.\n"
-        "Căn cứ Kế hoạch số 245/KH-DBND ngày 18/9/2025.\n",
+        "Căn cứ Kế hoạch số 245/KH-DBND ngày 18/9/2025.\n"
+        "-‹Căn cứ Thông tư số 15/2021/TT-BCA ¿ ngày 28/12/2021;\n",
         &t, &rec);
     const vb_reference *r = ref(&rec, "2318/TTr-CAT-PV05"); /* a doubled T */
     if (r) {
@@ -314,7 +315,12 @@ static void test_references_scans(void)
     VB_CHECK(ref(&rec, "11/CTrr-UBND") != NULL); /* two slips: left as printed */
     VB_CHECK(ref(&rec, "12/UBND") != NULL);
     VB_CHECK(ref(&rec, "245/KH-UBND") != NULL); /* rules/symbol-repairs.tsv */
-    VB_CHECK_INT(rec.n_references, 13);
+    r = ref(&rec, "15/2021/TT-BCA");            /* specks before "Căn cứ" and "ngày" */
+    if (r) {
+        VB_CHECK_INT(r->role, VB_ROLE_CAN_CU);
+        VB_CHECK_STR(r->date, "2021-12-28");
+    }
+    VB_CHECK_INT(rec.n_references, 14);
     vb_record_free(&rec);
     vb_text_free(&t);
 }
