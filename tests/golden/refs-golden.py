@@ -21,8 +21,9 @@ misread as another, not told from a second circular), none on the others."""
 import json
 import os
 import re
-import subprocess
 import sys
+
+from golden_run import extract_records
 
 NOISY_MAX = 1
 FIELDS = ["type", "date", "issuer", "role"]
@@ -44,11 +45,8 @@ def page1_symbols(root, gold):
 
 def main():
     vanban, root, scans = sys.argv[1], sys.argv[2], sys.argv[3:]
-    out = subprocess.run([vanban, "extract", "--jobs", "2", *scans], capture_output=True,
-                         text=True, env={"OMP_THREAD_LIMIT": "1", "PATH": "/usr/bin:/bin"})
-    records = [json.loads(line) for line in out.stdout.splitlines()]
-    if len(records) != len(scans):
-        print(f"FAIL: {len(records)} records for {len(scans)} inputs; stderr:\n{out.stderr}")
+    records = extract_records(vanban, scans)
+    if records is None:
         return 1
     failures = 0
     for scan, rec in zip(scans, records):
