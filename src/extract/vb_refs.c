@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unicode/utf8.h>
 
 #define BASIS_MAX_LINES 20
 
@@ -111,6 +112,135 @@ static int collect_all(vb_extract *ex, const vb_text *t, size_t from, size_t to,
     return rc;
 }
 
+/* The symbol as written with the specks ref.cite lets through put right: a
+ * quote-like speck inside a code's letters goes ("124/2021/T'T-BCA"), a colon
+ * stands for a dash ("06/CT:BCA-V05", "80:KL/TW"). malloc'd. */
+static char *despeck(const char *s, size_t len)
+{
+    vb_buf b = {0};
+    vb_status st = VB_OK;
+    for (size_t i = 0; st == VB_OK && i < len; i++) {
+        if (s[i] == '\'' || s[i] == '`')
+            continue;
+        if (len - i >= 3 && (memcmp(s + i, "’", 3) == 0 || memcmp(s + i, "‘", 3) == 0)) {
+            i += 2;
+            continue;
+        }
+        st = vb_buf_putc(&b, s[i] == ':' ? '-' : s[i]);
+    }
+    if (st != VB_OK) {
+        vb_buf_free(&b);
+        return NULL;
+    }
+    return vb_buf_steal(&b, NULL);
+}
+
+/* D, Đ, Ð, d, đ: a slip between two of them is the one that tells HD from HĐ
+ * and DA from ĐA, which no type word may decide. */
+static int d_like(UChar32 c)
+{
+    return c == 'D' || c == 'd' || c == 0x110 || c == 0x111 || c == 0xD0;
+}
+
+/* Is the code segment [s, s+n) one OCR slip from `code`: one letter more
+ * ("TTTr" for TTr, "QĐÐ" for QĐ), one less, or one other ("TTT")? */
+static int one_slip(const char *s, size_t n, const char *code)
+{
+    UChar32 a[16], b[16];
+    int na = 0, nb = 0;
+    for (int32_t i = 0; (size_t)i < n;) {
+        if (na == 16)
+            return 0;
+        U8_NEXT(s, i, (int32_t)n, a[na]);
+        na++;
+    }
+    for (int32_t i = 0, m = (int32_t)strlen(code); i < m;) {
+        if (nb == 16)
+            return 0;
+        U8_NEXT(code, i, m, b[nb]);
+        nb++;
+    }
+    int p = 0;
+    while (p < na && p < nb && a[p] == b[p])
+        p++;
+    int q = 0; /* common suffix, not overlapping the prefix */
+    while (q < na - p && q < nb - p && a[na - 1 - q] == b[nb - 1 - q])
+        q++;
+    int da = na - p - q, db = nb - p - q;
+    if (da == 1 && db == 1)
+        return !(d_like(a[p]) && d_like(b[p]));
+    return da + db == 1;
+}
+
+/* "Tờ trình số 2318/TTTr-CAT-PV05": a type segment that is no type code but one
+ * slip from the code of the type word before it is that code. The segment must
+ * be followed by another (a type code always is) and must not be an issuer
+ * code ("5/TTg" is a letter of the Prime Minister). Returns the symbol with
+ * the segment replaced, malloc'd, or NULL. */
+static char *retype(vb_extract *ex, const char *sym, const char *code)
+{
+    size_t k = strspn(sym, "0123456789"), s, e;
+    if (!k || (sym[k] != '/' && sym[k] != '-'))
+        return NULL;
+    s = k + 1;
+    if (sym[k] == '/' && strspn(sym + s, "0123456789") == 4 && sym[s + 4] == '/')
+        s += 5;
+    e = s + strcspn(sym + s, "-/");
+    if (e - s < 2 || !sym[e] || (sym[k] == '-' && sym[e] != '/'))
+        return NULL;
+    char seg[64];
+    if (e - s >= sizeof seg)
+        return NULL;
+    memcpy(seg, sym + s, e - s);
+    seg[e - s] = '\0';
+    if (vb_agency_from_code(ex, seg) || !one_slip(seg, e - s, code))
+        return NULL;
+    vb_buf b = {0};
+    if (vb_buf_append(&b, sym, s) != VB_OK || vb_buf_puts(&b, code) != VB_OK ||
+        vb_buf_puts(&b, sym + e) != VB_OK) {
+        vb_buf_free(&b);
+        return NULL;
+    }
+    return vb_buf_steal(&b, NULL);
+}
+
+/* The canonical symbol of a citation (vb_symbol_canon on the despecked
+ * symbol, then its type put back from the type word when OCR slipped). */
+static char *cite_symbol(vb_extract *ex, const vb_text *t, const cite *c, const char **type,
+                         char **number, char **year, char **icode)
+{
+    char *raw = despeck(t->text + c->sym_s, c->sym_e - c->sym_s);
+    if (!raw)
+        return NULL;
+    char *sym = vb_symbol_canon(ex, raw, strlen(raw), type, number, year, icode);
+    free(raw);
+    const char *wcode = NULL, *canon;
+    if (!sym || *type || c->word_e <= c->word_s ||
+        !vb_type_from_name(ex, t->text + c->word_s, c->word_e - c->word_s, &wcode, &canon))
+        return sym;
+    char *fixed = retype(ex, sym, wcode);
+    if (!fixed)
+        return sym;
+    const char *type2;
+    char *number2 = NULL, *year2 = NULL, *icode2 = NULL;
+    char *sym2 = vb_symbol_canon(ex, fixed, strlen(fixed), &type2, number ? &number2 : NULL,
+                                 year ? &year2 : NULL, icode ? &icode2 : NULL);
+    free(fixed);
+    if (!sym2 || !type2) {
+        free(sym2), free(number2), free(year2), free(icode2);
+        return sym;
+    }
+    free(sym);
+    *type = type2;
+    if (number)
+        free(*number), *number = number2;
+    if (year)
+        free(*year), *year = year2;
+    if (icode)
+        free(*icode), *icode = icode2;
+    return sym2;
+}
+
 char *vb_refs_canon_span(vb_extract *ex, const vb_text *t, size_t from, size_t to)
 {
     cites hits = {0};
@@ -122,8 +252,7 @@ char *vb_refs_canon_span(vb_extract *ex, const vb_text *t, size_t from, size_t t
         const char *type;
         if (c->sym_s < pos)
             continue;
-        char *sym =
-            vb_symbol_canon(ex, t->text + c->sym_s, c->sym_e - c->sym_s, &type, NULL, NULL, NULL);
+        char *sym = cite_symbol(ex, t, c, &type, NULL, NULL, NULL);
         if (!sym)
             continue;
         ok = vb_buf_append(&b, t->text + pos, c->sym_s - pos) == VB_OK &&
@@ -273,8 +402,7 @@ static vb_status add_cite(vb_extract *ex, const vb_text *t, const vb_lines *l, c
 {
     const char *type = NULL;
     char *number = NULL, *year = NULL, *icode = NULL;
-    char *sym =
-        vb_symbol_canon(ex, t->text + c->sym_s, c->sym_e - c->sym_s, &type, &number, &year, &icode);
+    char *sym = cite_symbol(ex, t, c, &type, &number, &year, &icode);
     vb_status st = VB_OK;
     if (!sym || (c->sym_s < ex->own_end && ex->own_start < c->sym_e)) {
         /* the document's own number in its header is not a reference */
@@ -421,8 +549,7 @@ static vb_status resolve_short(vb_extract *ex, const vb_text *t, const vb_lines 
 static vb_reference *cite_ref(vb_extract *ex, const vb_text *t, const cite *c, vb_record *rec)
 {
     const char *type;
-    char *sym =
-        vb_symbol_canon(ex, t->text + c->sym_s, c->sym_e - c->sym_s, &type, NULL, NULL, NULL);
+    char *sym = cite_symbol(ex, t, c, &type, NULL, NULL, NULL);
     vb_reference *r = sym ? ref_find(rec, sym) : NULL;
     free(sym);
     return r;

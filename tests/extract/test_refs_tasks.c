@@ -261,6 +261,70 @@ static void test_references_groups(void)
     vb_text_free(&t);
 }
 
+/* OCR of the rendered scans (fixtures/scans): specks inside a symbol, a type
+ * code one slip from the type word's; pairs that differ by Đ or case stay
+ * apart, and a code the word does not fit is left as printed. */
+static void test_references_scans(void)
+{
+    vb_text t;
+    vb_record rec;
+    vb_test_extract_text(
+        nz, ex,
+        "Xét đề nghị của Công an tỉnh tại Tờ trình số 2318/TTTr-CAT-PV05 ngày\n"
+        "03/11/2025; Tờ trình số 2319/TTT-CAT-PV05; quy định tại Thông tư số\n"
+        "124/2021/T'T-BCA; Căn cứ Chỉ thị số 06/CT:BCA-V05 ngày 07/5/2025; Kết luận\n"
+        "số 80:KL/TW ngày 20/6/2024; Căn cứ Quyết định số 06/QĐÐ- Ttg ngày 06/01/2022;\n"
+        "Hợp đồng số 7/HD-UBND; Hướng dẫn số 8/HÐ-UBND; Chương trình số 9/CT-UBND;\n"
+        "Tờ trình số 10/TTg; Chỉ thị số 11/CTrr-UBND; lúc 10:30 ngày 12/UBND:Về việc.\n"
+        "Căn cứ Kế hoạch số 245/KH-DBND ngày 18/9/2025.\n"
+        "-‹Căn cứ Thông tư số 15/2021/TT-BCA ¿ ngày 28/12/2021;\n",
+        &t, &rec);
+    const vb_reference *r = ref(&rec, "2318/TTr-CAT-PV05"); /* a doubled T */
+    if (r) {
+        VB_CHECK_STR(r->type, "TTr");
+        VB_CHECK_STR(r->type_name, "Tờ trình");
+        VB_CHECK_STR(r->number, "2318");
+        VB_CHECK_STR(r->date, "2025-11-03");
+        VB_CHECK_STR(r->issuer, "Công an tỉnh");
+    }
+    VB_CHECK(ref(&rec, "2319/TTr-CAT-PV05") != NULL); /* r read as T */
+    r = ref(&rec, "124/2021/TT-BCA");                 /* the speck goes */
+    if (r) {
+        VB_CHECK_STR(r->type, "TT");
+        VB_CHECK_INT(r->year, 2021);
+        VB_CHECK_STR(r->mentions[0].text, "Thông tư số\n124/2021/T'T-BCA");
+    }
+    r = ref(&rec, "06/CT-BCA-V05"); /* a colon for the dash */
+    if (r)
+        VB_CHECK_STR(r->issuer, "Bộ Công an");
+    VB_CHECK(ref(&rec, "80-KL/TW") != NULL);
+    r = ref(&rec, "06/QĐ-TTg"); /* a doubled Đ */
+    if (r)
+        VB_CHECK_STR(r->date, "2022-01-06");
+    /* the word does not decide between codes that differ by Đ or case */
+    r = ref(&rec, "7/HD-UBND");
+    if (r)
+        VB_CHECK_STR(r->type, "HD");
+    r = ref(&rec, "8/HÐ-UBND"); /* typed by the word, the symbol as printed */
+    if (r)
+        VB_CHECK_STR(r->type, "HD");
+    r = ref(&rec, "9/CT-UBND");
+    if (r)
+        VB_CHECK_STR(r->type, "CT");
+    VB_CHECK(ref(&rec, "10/TTg") != NULL);       /* an issuer code, not the type */
+    VB_CHECK(ref(&rec, "11/CTrr-UBND") != NULL); /* two slips: left as printed */
+    VB_CHECK(ref(&rec, "12/UBND") != NULL);
+    VB_CHECK(ref(&rec, "245/KH-UBND") != NULL); /* rules/symbol-repairs.tsv */
+    r = ref(&rec, "15/2021/TT-BCA");            /* specks before "Căn cứ" and "ngày" */
+    if (r) {
+        VB_CHECK_INT(r->role, VB_ROLE_CAN_CU);
+        VB_CHECK_STR(r->date, "2021-12-28");
+    }
+    VB_CHECK_INT(rec.n_references, 14);
+    vb_record_free(&rec);
+    vb_text_free(&t);
+}
+
 static const char *tasks_text =
     "III. NHIỆM VỤ, GIẢI PHÁP\n"
     "\n"
@@ -422,6 +486,7 @@ int main(void)
     test_references_ocr_seeds();
     test_references_issuers();
     test_references_groups();
+    test_references_scans();
     test_tasks();
     test_targets();
     return vb_test_extract_close(&nz, &ex);

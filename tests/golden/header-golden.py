@@ -16,9 +16,10 @@ speckles sit between the words; 10% on the recipients of
 hai-phong-qd-2345.noisy.tif), kept as a guard against regressions, not a
 goal."""
 import json
-import subprocess
 import sys
 import unicodedata
+
+from golden_run import extract_records
 
 FREE_TEXT = ["title", "recipients", "signer.name"]
 FREE_TEXT_CER = 0.15
@@ -46,11 +47,8 @@ def main():
     for part in ("authority", "title", "name"):
         want["signer." + part] = want["signer"][part]
     del want["signer"]
-    out = subprocess.run([vanban, "extract", "--jobs", "2", *scans], capture_output=True,
-                         text=True, env={"OMP_THREAD_LIMIT": "1", "PATH": "/usr/bin:/bin"})
-    records = [json.loads(line) for line in out.stdout.splitlines()]
-    if len(records) != len(scans):
-        print(f"FAIL: {len(records)} records for {len(scans)} inputs; stderr:\n{out.stderr}")
+    records = extract_records(vanban, scans)
+    if records is None:
         return 1
     failures = 0
     for scan, rec in zip(scans, records):
