@@ -138,6 +138,10 @@ static void on_page(void *user, vb_ocr_result *r)
     }
     pl->stats->recognize_seconds += r->recognize_seconds;
     pl->stats->clean_seconds += r->clean_seconds;
+    pl->stats->layout_seconds += r->layout_seconds;
+    pl->stats->recognize_cpu += r->recognize_cpu;
+    pl->stats->clean_cpu += r->clean_cpu;
+    pl->stats->layout_cpu += r->layout_cpu;
     if (r->err.code != VB_ERR_INTERRUPTED)
         pl->stats->pages++; /* abandoned pages were not OCR'd */
     pl->pages_done++;

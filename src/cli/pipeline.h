@@ -68,8 +68,10 @@ typedef struct pipeline_stats {
     int pages;
     int pages_failed;
     int interrupted;
-    double recognize_seconds; /* summed over pages */
+    double recognize_seconds; /* summed over pages: TessBaseAPIRecognize alone */
     double clean_seconds;
+    double layout_seconds;
+    double recognize_cpu, clean_cpu, layout_cpu; /* the same as worker-thread CPU time */
 } pipeline_stats;
 
 /* Runs every input. Returns VB_OK, or the status of a fatal set-up error

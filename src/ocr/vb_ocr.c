@@ -4,6 +4,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <leptonica/allheaders.h>
@@ -44,6 +45,14 @@ int vb_ocr_default_jobs(void)
     return n > 0 ? (int)n : 1;
 }
 
+double vb_ocr_thread_cpu(void)
+{
+    struct timespec ts;
+    if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
+        return 0;
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 static void deliver(vb_ocr *pool, vb_ocr_result *r)
 {
     pool->opts.done(pool->opts.user, r);
@@ -58,7 +67,7 @@ static void recognise(worker *w, job *j, vb_ocr_result *r)
     vb_ocr *pool = w->pool;
     PIX *img = j->pix;
     PIX *clean = NULL;
-    double t0 = vb_now();
+    double t0 = vb_now(), c0 = vb_ocr_thread_cpu();
     if (!pool->opts.no_clean) {
         vb_ocr_clean_info info;
         if (vb_ocr_clean(j->pix, &clean, &info, &r->err) != VB_OK)
@@ -67,10 +76,12 @@ static void recognise(worker *w, job *j, vb_ocr_result *r)
         r->skew_degrees = info.skew_degrees;
         img = clean;
     }
-    double t1 = vb_now();
+    double t1 = vb_now(), c1 = vb_ocr_thread_cpu();
     TessBaseAPISetImage2(w->api, img);
     TessBaseAPISetSourceResolution(w->api, j->dpi);
-    if (TessBaseAPIRecognize(w->api, NULL) != 0) {
+    int failed = TessBaseAPIRecognize(w->api, NULL) != 0;
+    double t2 = vb_now(), c2 = vb_ocr_thread_cpu();
+    if (failed) {
         vb_error_set(&r->err, VB_ERR_INTERNAL, "Tesseract could not recognise the page");
     } else {
         r->text = vb_layout_text(w->api, pixGetWidth(img), j->page == 0);
@@ -79,9 +90,14 @@ static void recognise(worker *w, job *j, vb_ocr_result *r)
         r->confidence = TessBaseAPIMeanTextConf(w->api);
     }
     TessBaseAPIClear(w->api);
-    r->clean_seconds = t1 - t0;
-    r->recognize_seconds = vb_now() - t1;
     pixDestroy(&clean);
+    double t3 = vb_now(), c3 = vb_ocr_thread_cpu();
+    r->clean_seconds = t1 - t0;
+    r->recognize_seconds = t2 - t1;
+    r->layout_seconds = t3 - t2;
+    r->clean_cpu = c1 - c0;
+    r->recognize_cpu = c2 - c1;
+    r->layout_cpu = c3 - c2;
 }
 
 static void *worker_main(void *arg)

@@ -28,12 +28,16 @@ extern "C" {
 struct Pix;
 
 typedef struct vb_ocr_result {
-    void *tag;            /* as submitted */
-    int page;             /* as submitted */
-    char *text;           /* UTF-8, malloc'd, the receiver frees; NULL on failure */
-    double confidence;    /* Tesseract's mean word confidence 0-100 */
-    double clean_seconds; /* clean-up time */
-    double recognize_seconds;
+    void *tag;                /* as submitted */
+    int page;                 /* as submitted */
+    char *text;               /* UTF-8, malloc'd, the receiver frees; NULL on failure */
+    double confidence;        /* Tesseract's mean word confidence 0-100 */
+    double clean_seconds;     /* clean-up time */
+    double recognize_seconds; /* TessBaseAPIRecognize alone: the engine's own time */
+    double layout_seconds;    /* the text rebuilt from Tesseract's words, the engine cleared */
+    /* The same three as CPU time of the worker thread, which the other
+     * processes on a shared machine do not inflate. */
+    double clean_cpu, recognize_cpu, layout_cpu;
     int noisy;           /* 1 if the clean-up found speckle noise and removed it */
     double skew_degrees; /* skew corrected */
     vb_error err;        /* err.code != VB_OK if the page failed */
@@ -68,9 +72,16 @@ void vb_ocr_cancel(vb_ocr *ocr);
 
 void vb_ocr_destroy(vb_ocr **ocr);
 
+#define VB_OCR_CLEAN_MAX_STEPS 12
+
 typedef struct vb_ocr_clean_info {
     int noisy;
     double skew_degrees;
+    /* The thread CPU time of each step the clean-up took, in order, named by
+     * a static string ("threshold", "deskew", ...), for profiling. */
+    int n_steps;
+    const char *step_name[VB_OCR_CLEAN_MAX_STEPS];
+    double step_cpu[VB_OCR_CLEAN_MAX_STEPS];
 } vb_ocr_clean_info;
 
 /* The clean-up alone (thread-safe, for tests and benchmarks): a new 1-bpp

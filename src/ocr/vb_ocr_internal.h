@@ -11,4 +11,7 @@
  * the top is read left block first. `width` is the page width in pixels. */
 char *vb_layout_text(TessBaseAPI *api, int width, int header);
 
+/* CPU time of the calling thread, in seconds. */
+double vb_ocr_thread_cpu(void);
+
 #endif

@@ -48,6 +48,70 @@ static int black_components(PIX *bin)
     return n;
 }
 
+/* The speckle rule, written with Leptonica's component selection and brick
+ * dilations: components at most 10x10 pixels (300 dpi) are removed unless
+ * larger ink lies within 1 column and 10 rows, or, for those at least 5x5,
+ * within 16 columns and 1 row (and, in vb_clean.c, where punctuation sits:
+ * the pages compared here have no such dots). vb_clean.c computes it from
+ * labelled runs. */
+static PIX *reference_despeckle(PIX *bin)
+{
+    PIX *small = pixSelectBySize(bin, 10, 10, 8, L_SELECT_IF_BOTH, L_SELECT_IF_LTE, NULL);
+    PIX *large = pixSubtract(NULL, bin, small);
+    PIX *above = pixDilateBrick(NULL, large, 3, 21);
+    PIX *beside = pixDilateBrick(NULL, large, 33, 3);
+    PIX *dots = pixSelectBySize(small, 5, 5, 8, L_SELECT_IF_BOTH, L_SELECT_IF_GTE, NULL);
+    PIX *seed = pixAnd(NULL, small, above);
+    pixAnd(dots, dots, beside);
+    pixOr(seed, seed, dots);
+    PIX *keep = pixSeedfillBinary(NULL, seed, small, 8);
+    PIX *out = pixOr(NULL, large, keep);
+    pixDestroy(&small);
+    pixDestroy(&large);
+    pixDestroy(&above);
+    pixDestroy(&beside);
+    pixDestroy(&dots);
+    pixDestroy(&seed);
+    pixDestroy(&keep);
+    return out;
+}
+
+/* A binary page with specks of 1 to 12 pixels across, some touching the
+ * page's edges, some under and over the words; none as tall as a dot (5). */
+static PIX *make_speckled_binary(PIX *page)
+{
+    PIX *bin = pixThresholdToBinary(page, 128);
+    int w = pixGetWidth(bin), h = pixGetHeight(bin);
+    for (int i = 0; i < 6000; i++) {
+        int s = 1 + (int)(next_rand() % 12);
+        int x = (int)(next_rand() % (uint32_t)(w + 2 * s)) - s;
+        int y = (int)(next_rand() % (uint32_t)(h + 2 * s)) - s;
+        pixRasterop(bin, x, y, s, 1 + (int)(next_rand() % 4), PIX_SET, NULL, 0, 0);
+    }
+    pixSetResolution(bin, 300, 300);
+    return bin;
+}
+
+/* One line of "words" (boxes 28 pixels high, baseline at row 227) with 6x6
+ * dots beside them: a full stop after the first word, a speck in the lower
+ * half of the line between the second and the third, the upper dot of a colon after the
+ * fourth; and one-pixel specks away from the line, so the page is noisy. */
+static PIX *make_punctuation_line(void)
+{
+    PIX *bin = pixCreate(1200, 400, 1);
+    pixSetResolution(bin, 300, 300);
+    for (int x = 100; x < 800; x += 185)
+        pixRasterop(bin, x, 200, 160, 28, PIX_SET, NULL, 0, 0);
+    pixRasterop(bin, 263, 222, 6, 6, PIX_SET, NULL, 0, 0); /* full stop */
+    pixRasterop(bin, 455, 212, 6, 6, PIX_SET, NULL, 0, 0); /* speck */
+    pixRasterop(bin, 818, 200, 6, 6, PIX_SET, NULL, 0, 0); /* colon */
+    for (int i = 0; i < 2000; i++) {
+        int y = (int)(next_rand() % 250);
+        pixSetPixel(bin, (int)(next_rand() % 1200), y < 150 ? y : y + 150, 1);
+    }
+    return bin;
+}
+
 int main(void)
 {
     vb_error e;
@@ -77,6 +141,60 @@ int main(void)
     pixDestroy(&out);
     pixDestroy(&noisy);
 
+    /* A speckled binary page: the same pixels as the rule written with
+     * Leptonica's component selection, at page widths that fill the last
+     * word and that do not; but for the dots beside words that vb_clean.c
+     * also judges by their place on the line: only whole dots (5 to 10
+     * pixels each way) that the Leptonica rule keeps may be missing. */
+    for (int width = 1600; width >= 1589; width -= 11) {
+        BOX *box = boxCreate(0, 0, width, 2000);
+        PIX *cut = pixClipRectangle(page, box, NULL);
+        boxDestroy(&box);
+        PIX *bin = make_speckled_binary(cut);
+        PIX *want = reference_despeckle(bin);
+        VB_CHECK_INT(vb_ocr_clean(bin, &out, &info, &e), VB_OK);
+        VB_CHECK_INT(info.noisy, 1);
+        VB_CHECK(info.skew_degrees == 0);
+        PIX *diff = out && want ? pixXor(NULL, out, want) : NULL;
+        PIX *extra = diff ? pixSubtract(NULL, diff, want) : NULL;
+        l_int32 n_extra = -1;
+        if (extra)
+            pixCountPixels(extra, &n_extra, NULL);
+        VB_CHECK_INT(n_extra, 0);
+        BOXA *missing = diff ? pixConnCompBB(diff, 8) : NULL;
+        VB_CHECK(missing != NULL);
+        for (int i = 0; missing && i < boxaGetCount(missing); i++) {
+            l_int32 bw, bh;
+            boxaGetBoxGeometry(missing, i, NULL, NULL, &bw, &bh);
+            VB_CHECK(bw >= 5 && bw <= 10 && bh >= 5 && bh <= 10);
+        }
+        boxaDestroy(&missing);
+        pixDestroy(&extra);
+        pixDestroy(&diff);
+        pixDestroy(&out);
+        pixDestroy(&want);
+        pixDestroy(&bin);
+        pixDestroy(&cut);
+    }
+
+    /* Dots beside words: kept where punctuation sits, removed in the lower
+     * half of the line between two words. */
+    PIX *line = make_punctuation_line();
+    VB_CHECK_INT(vb_ocr_clean(line, &out, &info, &e), VB_OK);
+    VB_CHECK_INT(info.noisy, 1);
+    VB_CHECK(info.skew_degrees == 0);
+    l_uint32 full_stop = 0, speck = 1, colon = 0;
+    if (out) {
+        pixGetPixel(out, 265, 225, &full_stop);
+        pixGetPixel(out, 457, 214, &speck);
+        pixGetPixel(out, 820, 202, &colon);
+    }
+    VB_CHECK_INT(full_stop, 1);
+    VB_CHECK_INT(speck, 0);
+    VB_CHECK_INT(colon, 1);
+    pixDestroy(&out);
+    pixDestroy(&line);
+
     /* Skewed by 1.2 degrees: found and corrected. */
     PIX *rot =
         pixRotate(page, (float)(1.2 * M_PI / 180), L_ROTATE_AREA_MAP, L_BRING_IN_WHITE, 0, 0);
@@ -85,6 +203,14 @@ int main(void)
     VB_CHECK(fabs(fabs(info.skew_degrees) - 1.2) < 0.15);
     pixDestroy(&out);
     pixDestroy(&rot);
+
+    /* A page too small for a background map is still binarised. */
+    PIX *tiny = pixCreate(8, 8, 8);
+    pixSetAllArbitrary(tiny, 200);
+    VB_CHECK_INT(vb_ocr_clean(tiny, &out, &info, &e), VB_OK);
+    VB_CHECK(out && pixGetDepth(out) == 1 && pixGetWidth(out) == 8);
+    pixDestroy(&out);
+    pixDestroy(&tiny);
 
     /* Color input is accepted too. */
     PIX *rgb = pixConvertTo32(page);
