@@ -454,6 +454,29 @@ static PIX *pix_from_gray_pixmap(fz_pixmap *pm, int dpi)
     return pix;
 }
 
+/* Copy a MuPDF gray pixmap of a 1-bit image (samples 0 and 255) into a
+ * 1-bpp Leptonica image, black as 1: a bilevel scan (CCITT, JBIG2, 1-bpp
+ * flate) stays bilevel, and the clean-up takes its 1-bit path instead of
+ * normalising a background that has no grey in it. */
+static PIX *pix_from_bilevel_pixmap(fz_pixmap *pm, int dpi)
+{
+    int w = pm->w, h = pm->h;
+    PIX *pix = pixCreate(w, h, 1);
+    if (!pix)
+        return NULL;
+    l_uint32 *data = pixGetData(pix);
+    l_int32 wpl = pixGetWpl(pix);
+    for (int y = 0; y < h; y++) {
+        const unsigned char *src = pm->samples + (size_t)y * pm->stride;
+        l_uint32 *line = data + (size_t)y * wpl;
+        for (int x = 0; x < w; x++)
+            if (src[x] < 128)
+                SET_DATA_BIT(line, x);
+    }
+    pixSetResolution(pix, dpi, dpi);
+    return pix;
+}
+
 /* The page's single image, taken out directly: NULL if the page is not exactly
  * one upright image covering it (then the caller renders). */
 static PIX *pdf_single_image(vb_ingest *in, fz_page *fzpage, int *dpi_out)
@@ -502,7 +525,10 @@ static PIX *pdf_single_image(vb_ingest *in, fz_page *fzpage, int *dpi_out)
                 if (pm->n - pm->alpha != 1 || pm->alpha)
                     gray = fz_convert_pixmap(ctx, pm, fz_device_gray(ctx), NULL, NULL,
                                              fz_default_color_params, 0);
-                pix = pix_from_gray_pixmap(gray ? gray : pm, dpi);
+                if (img->bpc == 1 && !gray && pm->n == 1)
+                    pix = pix_from_bilevel_pixmap(pm, dpi);
+                else
+                    pix = pix_from_gray_pixmap(gray ? gray : pm, dpi);
             }
             if (pix) {
                 pixSetResolution(pix, dpi, dpi);
