@@ -435,11 +435,14 @@ static int near(float a, float b, float tol)
     return a - b <= tol && b - a <= tol;
 }
 
-/* Copy an 8-bit gray (n == 1) MuPDF pixmap into a Leptonica image. */
-static PIX *pix_from_gray_pixmap(fz_pixmap *pm, int dpi)
+/* Copy a gray (n == 1) MuPDF pixmap into a Leptonica image of depth 8, or
+ * of depth 1 (black as 1) for a 1-bit image, whose samples are 0 and 255: a
+ * bilevel scan (CCITT, JBIG2, 1-bpp flate) stays bilevel, and the clean-up
+ * takes its 1-bit path instead of normalising a background with no grey. */
+static PIX *pix_from_gray_pixmap(fz_pixmap *pm, int depth, int dpi)
 {
     int w = pm->w, h = pm->h;
-    PIX *pix = pixCreate(w, h, 8);
+    PIX *pix = pixCreate(w, h, depth);
     if (!pix)
         return NULL;
     l_uint32 *data = pixGetData(pix);
@@ -447,8 +450,12 @@ static PIX *pix_from_gray_pixmap(fz_pixmap *pm, int dpi)
     for (int y = 0; y < h; y++) {
         const unsigned char *src = pm->samples + (size_t)y * pm->stride;
         l_uint32 *line = data + (size_t)y * wpl;
-        for (int x = 0; x < w; x++)
-            SET_DATA_BYTE(line, x, src[x * pm->n]);
+        for (int x = 0; x < w; x++) {
+            if (depth == 8)
+                SET_DATA_BYTE(line, x, src[x * pm->n]);
+            else if (src[x * pm->n] < 128)
+                SET_DATA_BIT(line, x);
+        }
     }
     pixSetResolution(pix, dpi, dpi);
     return pix;
@@ -502,7 +509,7 @@ static PIX *pdf_single_image(vb_ingest *in, fz_page *fzpage, int *dpi_out)
                 if (pm->n - pm->alpha != 1 || pm->alpha)
                     gray = fz_convert_pixmap(ctx, pm, fz_device_gray(ctx), NULL, NULL,
                                              fz_default_color_params, 0);
-                pix = pix_from_gray_pixmap(gray ? gray : pm, dpi);
+                pix = pix_from_gray_pixmap(gray ? gray : pm, img->bpc == 1 && !gray ? 1 : 8, dpi);
             }
             if (pix) {
                 pixSetResolution(pix, dpi, dpi);
@@ -591,7 +598,7 @@ static vb_status pdf_page(vb_ingest *in, vb_source *src, int index, vb_page *pag
                 if (st == VB_OK) {
                     pm = fz_new_pixmap_from_page(ctx, fzpage, fz_scale(scale, scale),
                                                  fz_device_gray(ctx), 0);
-                    pix = pix_from_gray_pixmap(pm, in->opts.dpi);
+                    pix = pix_from_gray_pixmap(pm, 8, in->opts.dpi);
                     if (!pix)
                         st = page_fail(src, index, err, VB_ERR_NOMEM, "out of memory");
                     else

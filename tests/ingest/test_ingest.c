@@ -102,6 +102,46 @@ static void test_blank_pdf(void)
     vb_source_close(in, &src);
 }
 
+/* The page image of page `index` of `path`, or NULL. */
+static PIX *page_image(const char *path, int index)
+{
+    vb_source *src = NULL;
+    vb_error e;
+    vb_error_clear(&e);
+    VB_CHECK_INT(vb_ingest_open(in, path, &src, &e), VB_OK);
+    if (!src)
+        return NULL;
+    vb_page page;
+    PIX *pix = NULL;
+    VB_CHECK_INT(vb_source_page(in, src, index, &page, &e), VB_OK);
+    if (page.kind == VB_PAGE_IMAGE && page.pix)
+        pix = pixClone(page.pix);
+    vb_page_clear(&page);
+    vb_source_close(in, &src);
+    return pix;
+}
+
+static void test_bilevel_pdf(void)
+{
+    /* A PDF page that is one 1-bit image comes out 1-bit, black as 1: the
+     * same pixels as the page's TIFF scan; a JPEG page comes out gray. */
+    PIX *pdf = page_image("fixtures/scans/hung-yen-kh-117.clean.pdf", 0);
+    PIX *tif = page_image("fixtures/scans/hung-yen-kh-117.clean.tif", 0);
+    PIX *jpeg = page_image("fixtures/scans/hung-yen-kh-117.noisy.pdf", 0);
+    VB_CHECK(pdf && tif && jpeg);
+    if (pdf && tif && jpeg) {
+        VB_CHECK_INT(pixGetDepth(pdf), 1);
+        VB_CHECK_INT(pixGetXRes(pdf), 300);
+        l_int32 same = 0;
+        pixEqual(pdf, tif, &same);
+        VB_CHECK(same);
+        VB_CHECK_INT(pixGetDepth(jpeg), 8);
+    }
+    pixDestroy(&pdf);
+    pixDestroy(&tif);
+    pixDestroy(&jpeg);
+}
+
 static void test_text_and_hash(void)
 {
     char path[] = "/tmp/vanban-test-XXXXXX";
@@ -181,6 +221,7 @@ int main(void)
     test_detect();
     test_bad_inputs();
     test_blank_pdf();
+    test_bilevel_pdf();
     test_text_and_hash();
     test_images();
     vb_ingest_destroy(&in);

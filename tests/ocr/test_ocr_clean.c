@@ -49,14 +49,26 @@ static int black_components(PIX *bin)
 }
 
 /* The speckle rule, written with Leptonica's component selection and brick
- * dilations: components at most 10x10 pixels (300 dpi) are removed unless
+ * dilations: components at most 10x10 pixels (300 dpi) with whatever lies
+ * within 1 pixel of them are removed unless
  * larger ink lies within 1 column and 10 rows, or, for those at least 5x5,
  * within 16 columns and 1 row (and, in vb_clean.c, where punctuation sits:
  * the pages compared here have no such dots). vb_clean.c computes it from
  * labelled runs. */
 static PIX *reference_despeckle(PIX *bin)
 {
-    PIX *small = pixSelectBySize(bin, 10, 10, 8, L_SELECT_IF_BOTH, L_SELECT_IF_LTE, NULL);
+    /* the size of a component is that of its group: components at most 1
+     * pixel apart joined, as a 2x2 dilation joins them (on a bordered copy,
+     * so that the page's edges clip no group) */
+    PIX *framed = pixAddBorder(bin, 2, 0);
+    PIX *joined = pixDilateBrick(NULL, framed, 2, 2);
+    PIX *groups = pixSelectBySize(joined, 11, 11, 8, L_SELECT_IF_BOTH, L_SELECT_IF_LTE, NULL);
+    PIX *in_small = pixRemoveBorder(groups, 2);
+    PIX *small = pixAnd(NULL, bin, in_small);
+    pixDestroy(&framed);
+    pixDestroy(&joined);
+    pixDestroy(&groups);
+    pixDestroy(&in_small);
     PIX *large = pixSubtract(NULL, bin, small);
     PIX *above = pixDilateBrick(NULL, large, 3, 21);
     PIX *beside = pixDilateBrick(NULL, large, 33, 3);
