@@ -212,6 +212,9 @@ static char *find_issuer(vb_extract *ex, const vb_text *t, const vb_lines *l, si
         vb_hit h;
         if (vb_find(ex, "header.noise", t, l->starts[i], e, &h))
             continue;
+        /* the number line, when its symbol could not be read */
+        if (i > 0 && vb_find(ex, "header.numline", t, l->starts[i], e, &h))
+            break;
         size_t before = n;
         strip_motto(ex, t, l->starts[i], e, &parts, &n);
         /* the Gazette repeats the issuing body ("CHÍNH PHỦ" / "CHÍNH PHỦ") */

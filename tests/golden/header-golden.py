@@ -14,8 +14,13 @@ of FREE_TEXT_CER against the expected text. That bound is the quality reached
 today (worst measured: 11% on the title of nghe-an-hd-22.noisy.pdf, where
 speckles sit between the words; 10% on the recipients of
 hai-phong-qd-2345.noisy.tif), kept as a guard against regressions, not a
-goal."""
+goal.
+
+A field listed in fixtures/expected/known-misses.json for a scan is a known
+miss: it must come out null (vanban reports what it cannot read, it does not
+invent), and once it comes out right the test fails until the entry goes."""
 import json
+import os
 import sys
 import unicodedata
 
@@ -47,6 +52,8 @@ def main():
     for part in ("authority", "title", "name"):
         want["signer." + part] = want["signer"][part]
     del want["signer"]
+    known_path = os.path.join(os.path.dirname(expected_path), "known-misses.json")
+    known = json.load(open(known_path, encoding="utf-8")) if os.path.exists(known_path) else {}
     records = extract_records(vanban, scans)
     if records is None:
         return 1
@@ -58,8 +65,18 @@ def main():
             doc["signer." + part] = (doc.get("signer") or {}).get(part)
         doc.pop("signer", None)
         noisy = ".noisy." in scan
+        misses = known.get(os.path.basename(scan), {})
         for field, value in want.items():
             got = doc.get(field)
+            if field in misses:
+                if got is None:
+                    print(f"{scan}: {field}: known miss, null as it should be ({misses[field]})")
+                    continue
+                failures += 1
+                what = "now right: take it off" if got == value else "not null in"
+                print(f"FAIL {scan}: {field}: a known miss {what} known-misses.json:\n"
+                      f"  got  {json.dumps(got, ensure_ascii=False)}")
+                continue
             if got == value:
                 continue
             if noisy and field in FREE_TEXT:
