@@ -84,10 +84,11 @@ static void recognise(worker *w, job *j, vb_ocr_result *r)
     if (failed) {
         vb_error_set(&r->err, VB_ERR_INTERNAL, "Tesseract could not recognise the page");
     } else {
-        r->text = vb_layout_text(w->api, pixGetWidth(img), j->page == 0);
+        int conf = 0;
+        r->text = vb_layout_text(w->api, pixGetWidth(img), j->page == 0, &conf);
         if (!r->text)
             vb_error_set(&r->err, VB_ERR_NOMEM, "out of memory");
-        r->confidence = TessBaseAPIMeanTextConf(w->api);
+        r->confidence = conf;
     }
     TessBaseAPIClear(w->api);
     pixDestroy(&clean);
