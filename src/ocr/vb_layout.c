@@ -61,35 +61,87 @@ static void lines_free(page_lines *pl)
     free(pl->lines);
 }
 
-static int collect(TessBaseAPI *api, page_lines *pl)
+/* Opens a line at the current word. */
+static line *open_line(page_lines *pl)
 {
+    if (pl->n == pl->cap) {
+        int c = pl->cap ? 2 * pl->cap : 64;
+        line *p = realloc(pl->lines, (size_t)c * sizeof *p);
+        if (!p)
+            return NULL;
+        pl->lines = p;
+        pl->cap = c;
+    }
+    line *ln = &pl->lines[pl->n++];
+    memset(ln, 0, sizeof *ln);
+    return ln;
+}
+
+/* Both iterators to the next word: 1 while there is one, 0 at the end; 0 and
+ * *ret = -1 if one ends before the other. */
+static int next_word(TessResultIterator *it, TessPageIterator *pit, int *ret)
+{
+    int more = TessResultIteratorNext(it, RIL_WORD) != 0;
+    if (pit && (TessPageIteratorNext(pit, RIL_WORD) != 0) != more) {
+        *ret = -1;
+        return 0;
+    }
+    return more;
+}
+
+/* The words in reading order, with the mean word confidence as
+ * TessBaseAPIMeanTextConf computes it (0 on a page without words).
+ *
+ * Tesseract's ResultIterator orders every line's words for bidirectional
+ * text, and its word steps and its IsAtBeginningOf(RIL_TEXTLINE) each reorder
+ * the whole line, so asking it where lines start costs a line's length per
+ * word. A plain PageIterator copied from it (its base class alone) steps the
+ * same words in their left-to-right order at a constant cost: with `lockstep`
+ * it answers the line and paragraph questions and gives the geometry, and is
+ * checked against the ResultIterator's word box at every word. Returns 1, 0
+ * if there are no results, -1 if the two ever part (a right-to-left run: the
+ * caller walks again without lockstep). */
+static int collect(TessBaseAPI *api, page_lines *pl, int lockstep, int *confidence)
+{
+    *confidence = 0;
     TessResultIterator *it = TessBaseAPIGetIterator(api);
     if (!it)
         return 0;
-    const TessPageIterator *pit = TessResultIteratorGetPageIteratorConst(it);
+    const TessPageIterator *rit = TessResultIteratorGetPageIteratorConst(it);
+    TessPageIterator *pit = lockstep ? TessPageIteratorCopy(rit) : NULL;
+    if (lockstep && !pit) {
+        TessResultIteratorDelete(it);
+        return -1;
+    }
+    const TessPageIterator *geo = pit ? pit : rit;
+    int ret = 1, words = 0, conf_sum = 0;
     do {
         char *t = TessResultIteratorGetUTF8Text(it, RIL_WORD);
         if (!t)
             continue;
+        words++;
+        conf_sum += (int)TessResultIteratorConfidence(it, RIL_WORD);
         int l, top, r, b;
-        TessPageIteratorBoundingBox(pit, RIL_WORD, &l, &top, &r, &b);
-        if (pl->n == 0 || TessPageIteratorIsAtBeginningOf(pit, RIL_TEXTLINE)) {
-            if (pl->n == pl->cap) {
-                int c = pl->cap ? 2 * pl->cap : 64;
-                line *p = realloc(pl->lines, (size_t)c * sizeof *p);
-                if (!p) {
-                    TessDeleteText(t);
-                    break;
-                }
-                pl->lines = p;
-                pl->cap = c;
+        TessPageIteratorBoundingBox(geo, RIL_WORD, &l, &top, &r, &b);
+        if (pit) {
+            int l2, t2, r2, b2;
+            TessPageIteratorBoundingBox(rit, RIL_WORD, &l2, &t2, &r2, &b2);
+            if (l2 != l || t2 != top || r2 != r || b2 != b) {
+                TessDeleteText(t);
+                ret = -1;
+                break;
             }
-            line *ln = &pl->lines[pl->n++];
-            memset(ln, 0, sizeof *ln);
-            ln->para_start = TessPageIteratorIsAtBeginningOf(pit, RIL_PARA);
+        }
+        if (pl->n == 0 || TessPageIteratorIsAtBeginningOf(geo, RIL_TEXTLINE)) {
+            line *ln = open_line(pl);
+            if (!ln) {
+                TessDeleteText(t);
+                break;
+            }
+            ln->para_start = TessPageIteratorIsAtBeginningOf(geo, RIL_PARA);
             ln->left = l;
             int x1, y1, x2, y2;
-            ln->base = TessPageIteratorBaseline(pit, RIL_TEXTLINE, &x1, &y1, &x2, &y2) ? y1 : b;
+            ln->base = TessPageIteratorBaseline(geo, RIL_TEXTLINE, &x1, &y1, &x2, &y2) ? y1 : b;
         }
         line *ln = &pl->lines[pl->n - 1];
         if (ln->n == ln->cap) {
@@ -105,9 +157,12 @@ static int collect(TessBaseAPI *api, page_lines *pl)
         ln->words[ln->n++] = (word){strdup(t), l, r};
         ln->right = r;
         TessDeleteText(t);
-    } while (TessResultIteratorNext(it, RIL_WORD));
+    } while (next_word(it, pit, &ret));
+    if (pit)
+        TessPageIteratorDelete(pit);
     TessResultIteratorDelete(it);
-    return 1;
+    *confidence = words ? conf_sum / words : 0;
+    return ret;
 }
 
 static void put_words(vb_buf *b, const line *ln, int from, int to)
@@ -234,10 +289,16 @@ static void paragraphs(page_lines *pl, int from, int to, int width)
     free(pitch);
 }
 
-char *vb_layout_text(TessBaseAPI *api, int width, int header)
+char *vb_layout_text(TessBaseAPI *api, int width, int header, int *confidence)
 {
     page_lines pl = {0};
-    if (!collect(api, &pl)) {
+    int got = collect(api, &pl, 1, confidence);
+    if (got < 0) {
+        lines_free(&pl);
+        memset(&pl, 0, sizeof pl);
+        got = collect(api, &pl, 0, confidence);
+    }
+    if (got <= 0) {
         lines_free(&pl);
         return NULL;
     }

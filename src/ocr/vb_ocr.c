@@ -22,6 +22,7 @@ typedef struct worker {
     pthread_t thread;
     TessBaseAPI *api;
     int started;
+    int init; /* 0 loading the language, 1 ready, -1 could not load it */
 } worker;
 
 struct vb_ocr {
@@ -30,6 +31,7 @@ struct vb_ocr {
     pthread_cond_t not_empty; /* a job is queued, or shutting down */
     pthread_cond_t not_full;  /* room in the queue */
     pthread_cond_t idle;      /* in_flight reached zero */
+    pthread_cond_t ready;     /* a worker's engine is loaded, or failed to */
     job *queue;               /* ring buffer */
     int cap, head, count;
     int in_flight; /* queued plus being recognised */
@@ -84,10 +86,11 @@ static void recognise(worker *w, job *j, vb_ocr_result *r)
     if (failed) {
         vb_error_set(&r->err, VB_ERR_INTERNAL, "Tesseract could not recognise the page");
     } else {
-        r->text = vb_layout_text(w->api, pixGetWidth(img), j->page == 0);
+        int conf = 0;
+        r->text = vb_layout_text(w->api, pixGetWidth(img), j->page == 0, &conf);
         if (!r->text)
             vb_error_set(&r->err, VB_ERR_NOMEM, "out of memory");
-        r->confidence = TessBaseAPIMeanTextConf(w->api);
+        r->confidence = conf;
     }
     TessBaseAPIClear(w->api);
     pixDestroy(&clean);
@@ -100,10 +103,33 @@ static void recognise(worker *w, job *j, vb_ocr_result *r)
     r->layout_cpu = c3 - c2;
 }
 
+/* The worker's engine, loaded in its own thread so that the pool's engines
+ * load in parallel (TessBaseAPIInit3 reads and sets up the language data,
+ * ~65 ms of CPU each); vb_ocr_create waits for all of them. */
+static int load_engine(worker *w)
+{
+    vb_ocr *pool = w->pool;
+    w->api = TessBaseAPICreate();
+    if (!w->api || TessBaseAPIInit3(w->api, pool->opts.datapath, pool->opts.lang) != 0)
+        return -1;
+    TessBaseAPISetPageSegMode(w->api, (TessPageSegMode)pool->opts.psm);
+    /* Tesseract's own chatter ("Estimating resolution ...") stays out of
+     * our stderr: stage code never prints. */
+    TessBaseAPISetVariable(w->api, "debug_file", "/dev/null");
+    return 1;
+}
+
 static void *worker_main(void *arg)
 {
     worker *w = arg;
     vb_ocr *pool = w->pool;
+    int init = load_engine(w);
+    pthread_mutex_lock(&pool->lock);
+    w->init = init;
+    pthread_cond_broadcast(&pool->ready);
+    pthread_mutex_unlock(&pool->lock);
+    if (init < 0)
+        return NULL;
     for (;;) {
         pthread_mutex_lock(&pool->lock);
         while (pool->count == 0 && !pool->shutdown)
@@ -182,30 +208,36 @@ vb_status vb_ocr_create(vb_ocr **out, const vb_ocr_opts *opts, vb_error *err)
     pthread_cond_init(&pool->not_empty, NULL);
     pthread_cond_init(&pool->not_full, NULL);
     pthread_cond_init(&pool->idle, NULL);
+    pthread_cond_init(&pool->ready, NULL);
 
+    /* Every worker loads its engine in its own thread; the pool is ready, or
+     * fails, once all of them have. */
     vb_status st = VB_OK;
-    for (int i = 0; i < pool->opts.jobs && st == VB_OK; i++) {
+    for (int i = 0; i < pool->opts.jobs; i++) {
         worker *w = &pool->workers[i];
         w->pool = pool;
         pool->n_workers++;
-        w->api = TessBaseAPICreate();
-        if (!w->api || TessBaseAPIInit3(w->api, pool->opts.datapath, pool->opts.lang) != 0) {
-            st = vb_error_set(err, VB_ERR_RULES,
-                              "cannot load the Tesseract language '%s' (is tesseract-ocr-%s "
-                              "installed?)",
-                              pool->opts.lang, pool->opts.lang);
-            break;
-        }
-        TessBaseAPISetPageSegMode(w->api, (TessPageSegMode)pool->opts.psm);
-        /* Tesseract's own chatter ("Estimating resolution ...") stays out of
-         * our stderr: stage code never prints. */
-        TessBaseAPISetVariable(w->api, "debug_file", "/dev/null");
         if (pthread_create(&w->thread, NULL, worker_main, w) != 0) {
             st = vb_error_set(err, VB_ERR_INTERNAL, "cannot start an OCR thread");
             break;
         }
         w->started = 1;
     }
+    int loaded = 1;
+    pthread_mutex_lock(&pool->lock);
+    for (int i = 0; i < pool->n_workers; i++) {
+        worker *w = &pool->workers[i];
+        while (w->started && w->init == 0)
+            pthread_cond_wait(&pool->ready, &pool->lock);
+        if (w->started && w->init < 0)
+            loaded = 0;
+    }
+    pthread_mutex_unlock(&pool->lock);
+    if (!loaded)
+        st = vb_error_set(err, VB_ERR_RULES,
+                          "cannot load the Tesseract language '%s' (is tesseract-ocr-%s "
+                          "installed?)",
+                          pool->opts.lang, pool->opts.lang);
     if (st != VB_OK) {
         vb_ocr_destroy(&pool);
         return st;
@@ -261,6 +293,7 @@ void vb_ocr_destroy(vb_ocr **ppool)
     pthread_cond_destroy(&pool->not_empty);
     pthread_cond_destroy(&pool->not_full);
     pthread_cond_destroy(&pool->idle);
+    pthread_cond_destroy(&pool->ready);
     free(pool->queue);
     free(pool->workers);
     free(pool);

@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #include "vb_ocr.h"
+#include "vb_ocr_internal.h"
 #include "vb_test.h"
 
 static uint32_t rng = 12345;
@@ -31,6 +32,23 @@ static PIX *make_page(void)
         }
     }
     return pix;
+}
+
+/* vb_ocr_background_gray_map gives Leptonica's map pixel for pixel (1 if
+ * both fail alike). */
+static int same_background_map(PIX *gray, int sx, int sy, int thresh, int mincount)
+{
+    PIX *want = NULL;
+    pixGetBackgroundGrayMap(gray, NULL, sx, sy, thresh, mincount, &want);
+    PIX *got = vb_ocr_background_gray_map(gray, sx, sy, thresh, mincount);
+    l_int32 same = 0;
+    if (!want || !got)
+        same = !want && !got;
+    else
+        pixEqual(want, got, &same);
+    pixDestroy(&want);
+    pixDestroy(&got);
+    return same;
 }
 
 static void add_speckles(PIX *pix, int count)
@@ -223,6 +241,32 @@ int main(void)
     VB_CHECK(out && pixGetDepth(out) == 1 && pixGetWidth(out) == 8);
     pixDestroy(&out);
     pixDestroy(&tiny);
+
+    /* The background map equals Leptonica's: a scanned page (JPEG, its width
+     * and height no multiple of the tiles), a synthetic one with grain,
+     * odd tile sizes, and a page all ink (no map: both fail). */
+    PIX *scan = pixRead("fixtures/scans/hung-yen-kh-117.p1.jpg");
+    VB_CHECK(scan != NULL);
+    if (scan) {
+        PIX *g = pixConvertTo8(scan, 0);
+        VB_CHECK(g && same_background_map(g, 10, 15, 60, 40));
+        VB_CHECK(g && same_background_map(g, 7, 9, 100, 30));
+        pixDestroy(&g);
+        pixDestroy(&scan);
+    }
+    PIX *grain = pixCopy(NULL, page);
+    add_speckles(grain, 3000);
+    BOX *cut = boxCreate(0, 0, 1597, 1993);
+    PIX *grain_cut = pixClipRectangle(grain, cut, NULL);
+    boxDestroy(&cut);
+    VB_CHECK(same_background_map(grain, 10, 15, 60, 40));
+    VB_CHECK(grain_cut && same_background_map(grain_cut, 10, 15, 60, 40));
+    VB_CHECK(grain_cut && same_background_map(grain_cut, 33, 4, 240, 1));
+    pixDestroy(&grain_cut);
+    pixDestroy(&grain);
+    PIX *ink = pixCreate(100, 90, 8);
+    VB_CHECK(same_background_map(ink, 10, 15, 60, 40));
+    pixDestroy(&ink);
 
     /* Color input is accepted too. */
     PIX *rgb = pixConvertTo32(page);
