@@ -135,6 +135,9 @@ static void on_page(void *user, vb_ocr_result *r)
         doc->page_conf[r->page] = r->confidence;
         if (r->noisy)
             doc_warn(doc, "page %d: speckle noise removed before OCR", r->page + 1);
+        if (r->reread)
+            doc_warn(doc, "page %d: the number line read a second time, from a median-filtered copy",
+                     r->page + 1);
     }
     pl->stats->recognize_seconds += r->recognize_seconds;
     pl->stats->clean_seconds += r->clean_seconds;

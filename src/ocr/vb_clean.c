@@ -603,7 +603,7 @@ static int binarise(PIX *gray, PIX *inv, int threshold1, int threshold2, PIX **o
  * packed words, 32 pixels at a time, by adding the neighbours' bits with
  * bitwise adders: Leptonica's pixBlockrank gives the same image through an
  * 8-bpp block sum and a 32-bpp accumulator, at twenty times the cost. */
-static PIX *median3_binary(PIX *bin)
+PIX *vb_ocr_median3(PIX *bin)
 {
     l_int32 w = pixGetWidth(bin), h = pixGetHeight(bin), wpl = pixGetWpl(bin);
     PIX *out = pixCreateTemplate(bin);
@@ -656,7 +656,7 @@ static PIX *median3_binary(PIX *bin)
  * binary page: thresholding is monotone, so it commutes with the median. */
 static PIX *clean_noisy(PIX *bin, int scale, vb_ocr_clean_info *info, double *mark)
 {
-    PIX *med = median3_binary(bin);
+    PIX *med = vb_ocr_median3(bin);
     step_done(info, "median", mark);
     PIX *open = med ? pixOpenBrick(NULL, med, 2, 2) : NULL;
     step_done(info, "opening", mark);

@@ -15,12 +15,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <leptonica/allheaders.h>
+#include <pcre2.h>
 #include <tesseract/capi.h>
 
-typedef struct word {
-    char *text;
-    int left, right;
-} word;
+typedef vb_ocr_word word;
 
 typedef struct line {
     word *words;
@@ -154,7 +154,7 @@ static int collect(TessBaseAPI *api, page_lines *pl, int lockstep, int *confiden
             ln->words = p;
             ln->cap = c;
         }
-        ln->words[ln->n++] = (word){strdup(t), l, r};
+        ln->words[ln->n++] = (word){strdup(t), l, r, top, b};
         ln->right = r;
         TessDeleteText(t);
     } while (next_word(it, pit, &ret));
@@ -289,8 +289,99 @@ static void paragraphs(page_lines *pl, int from, int to, int width)
     free(pitch);
 }
 
-char *vb_layout_text(TessBaseAPI *api, int width, int header, int *confidence)
+/* The header's number line: "Số" (as OCR reads it) and a number. It is
+ * well formed when a symbol follows the number the way symbols are written
+ * (Decree 30/2020: "117/KH-UBND", "15/2025/QĐ-UBND"; party documents
+ * "70-NQ/TW"): rules/ holds the full grammar, this only tells a line worth a
+ * second reading ("Số: 1177KH:UBND", "Số: 22/HD-ST P"). */
+#define NUMBER_LINE "^S\\X\\s*[:;.]?\\s*\\d"
+#define WELL_FORMED "^S\\X\\s*:\\s*\\d+(?:/\\d{4})?[/-][\\p{Lu}\\d]+(?:[-/][\\p{Lu}\\d]+)*$"
+
+static int matches(const char *pattern, const char *text)
 {
+    int ec;
+    PCRE2_SIZE eoff;
+    pcre2_code *re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
+                                   PCRE2_UTF | PCRE2_UCP, &ec, &eoff, NULL);
+    pcre2_match_data *md = re ? pcre2_match_data_create_from_pattern(re, NULL) : NULL;
+    int rc = md ? pcre2_match(re, (PCRE2_SPTR)text, PCRE2_ZERO_TERMINATED, 0, 0, md, NULL) : -1;
+    pcre2_match_data_free(md);
+    pcre2_code_free(re);
+    return rc >= 0;
+}
+
+int vb_layout_number_line(const char *text)
+{
+    if (!matches(NUMBER_LINE, text))
+        return -1;
+    return matches(WELL_FORMED, text);
+}
+
+/* Words [from, to) of a line joined by spaces (malloc'd). */
+static char *join_words(const line *ln, int from, int to)
+{
+    vb_buf b = {0};
+    for (int j = from; j < to; j++) {
+        if (j > from)
+            vb_buf_putc(&b, ' ');
+        vb_buf_puts(&b, ln->words[j].text);
+    }
+    return vb_buf_steal(&b, NULL);
+}
+
+/* Words [0, to) of header line `ln`, the left column's part, replaced by a
+ * second reading when they read as a number line that is not well formed and
+ * the second reading is. Returns 1 when replaced. */
+static int reread_number_line(TessBaseAPI *api, PIX *page, int dpi, line *ln, int to)
+{
+    char *text = join_words(ln, 0, to);
+    int doubtful = text && vb_layout_number_line(text) == 0;
+    free(text);
+    if (!doubtful)
+        return 0;
+    int l = ln->words[0].left, r = ln->words[to - 1].right, t = ln->words[0].top,
+        b = ln->words[0].bottom;
+    for (int j = 1; j < to; j++) {
+        if (ln->words[j].top < t)
+            t = ln->words[j].top;
+        if (ln->words[j].bottom > b)
+            b = ln->words[j].bottom;
+    }
+    vb_ocr_word *w = NULL;
+    int n = 0;
+    if (vb_reread_line(api, page, dpi, l, t, r, b, &w, &n) <= 0)
+        return 0;
+    line again = {.words = w, .n = n};
+    char *text2 = join_words(&again, 0, n);
+    int good = text2 && vb_layout_number_line(text2) == 1;
+    free(text2);
+    if (!good) {
+        vb_ocr_words_free(w, n);
+        return 0;
+    }
+    /* the rest of the line (the right column's words) after the new ones */
+    word *all = malloc((size_t)(n + ln->n - to) * sizeof *all);
+    if (!all) {
+        vb_ocr_words_free(w, n);
+        return 0;
+    }
+    memcpy(all, w, (size_t)n * sizeof *all);
+    memcpy(all + n, ln->words + to, (size_t)(ln->n - to) * sizeof *all);
+    for (int j = 0; j < to; j++)
+        free(ln->words[j].text);
+    free(ln->words);
+    free(w);
+    ln->n = ln->cap = n + ln->n - to;
+    ln->words = all;
+    ln->left = all[0].left;
+    return 1;
+}
+
+char *vb_layout_text(TessBaseAPI *api, PIX *page, int dpi, int header, int *confidence,
+                     int *reread)
+{
+    int width = pixGetWidth(page);
+    *reread = 0;
     page_lines pl = {0};
     int got = collect(api, &pl, 1, confidence);
     if (got < 0) {
@@ -310,6 +401,11 @@ char *vb_layout_text(TessBaseAPI *api, int width, int header, int *confidence)
             head_end++;
         if (!has_split(&pl, 0, head_end, width))
             head_end = 0;
+        for (int i = 0; i < head_end; i++) {
+            int s = split_point(&pl.lines[i], width);
+            if (s > 0 && reread_number_line(api, page, dpi, &pl.lines[i], s))
+                *reread = 1;
+        }
     }
     /* The foot: the last run of such lines. */
     int foot_start = pl.n;

@@ -86,8 +86,9 @@ static void recognise(worker *w, job *j, vb_ocr_result *r)
     if (failed) {
         vb_error_set(&r->err, VB_ERR_INTERNAL, "Tesseract could not recognise the page");
     } else {
-        int conf = 0;
-        r->text = vb_layout_text(w->api, pixGetWidth(img), j->page == 0, &conf);
+        int conf = 0, reread = 0;
+        r->text = vb_layout_text(w->api, img, j->dpi, j->page == 0, &conf, &reread);
+        r->reread = reread;
         if (!r->text)
             vb_error_set(&r->err, VB_ERR_NOMEM, "out of memory");
         r->confidence = conf;

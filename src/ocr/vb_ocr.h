@@ -39,6 +39,7 @@ typedef struct vb_ocr_result {
      * processes on a shared machine do not inflate. */
     double clean_cpu, recognize_cpu, layout_cpu;
     int noisy;           /* 1 if the clean-up found speckle noise and removed it */
+    int reread;          /* 1 if the header's number line was read a second time */
     double skew_degrees; /* skew corrected */
     vb_error err;        /* err.code != VB_OK if the page failed */
 } vb_ocr_result;

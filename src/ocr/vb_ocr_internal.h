@@ -6,12 +6,40 @@
 
 #include "vb_ocr.h"
 
+/* A recognised word: its text (malloc'd) and its box on the page. */
+typedef struct vb_ocr_word {
+    char *text;
+    int left, right, top, bottom;
+} vb_ocr_word;
+
+void vb_ocr_words_free(vb_ocr_word *words, int n);
+
 /* The recognised page as text (malloc'd), from the words: one line per line,
  * a blank line between paragraphs; with `header`, the two-column header at
- * the top is read left block first. `width` is the page width in pixels.
- * *confidence is set to the mean word confidence, the value
- * TessBaseAPIMeanTextConf gives, computed on the same walk. */
-char *vb_layout_text(TessBaseAPI *api, int width, int header, int *confidence);
+ * the top is read left block first, and a number line ("Số: ...") that does
+ * not read as a number and symbol is read a second time (vb_reread_line).
+ * `page` is the image Tesseract read, at `dpi`. *confidence is set to the
+ * mean word confidence, the value TessBaseAPIMeanTextConf gives, computed on
+ * the same walk; *reread to 1 when a second reading was kept. */
+char *vb_layout_text(TessBaseAPI *api, struct Pix *page, int dpi, int header, int *confidence,
+                     int *reread);
+
+/* A header line read as a number line ("Số: 117/KH-UBND"): 1 when its
+ * symbol is well formed, 0 when it is not ("Số: 1177KH:UBND"), -1 when the
+ * line is no number line. */
+int vb_layout_number_line(const char *text);
+
+/* The line in the box (left, top, right, bottom) of the 1-bpp `page`, read
+ * again on its own as one text line from a 3x3-median copy. Sets *words (page
+ * coordinates; free with vb_ocr_words_free) and *n_words. Returns 1 when
+ * words were read, 0 when none, -1 on failure. Leaves the engine cleared, its
+ * page segmentation mode as it was. */
+int vb_reread_line(TessBaseAPI *api, struct Pix *page, int dpi, int left, int top, int right,
+                   int bottom, vb_ocr_word **words, int *n_words);
+
+/* 3x3 median of a 1-bpp image: black where at least 5 of the 9 pixels are
+ * (vb_clean.c). */
+struct Pix *vb_ocr_median3(struct Pix *bin);
 
 /* pixGetBackgroundGrayMap(gray, NULL, sx, sy, thresh, mincount, &map) with
  * the same pixels, faster; NULL where Leptonica fails. */
