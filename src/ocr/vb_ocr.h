@@ -2,7 +2,9 @@
  * vb_ocr.h: the ocr stage. Cleans a page image with Leptonica (grayscale,
  * background normalisation, binarisation, deskew, despeckle when the page is
  * noisy) and recognises it with Tesseract through its C API, automatic page
- * segmentation, the page's resolution set.
+ * segmentation, the page's resolution set. On a document's first page the
+ * two-column header is read left block first, and a number line whose symbol
+ * OCR broke is read a second time from a median-filtered copy.
  *
  * A vb_ocr handle is a pool of `jobs` threads, each with its own Tesseract
  * engine. Pages go in with vb_ocr_submit (which blocks while the bounded queue
