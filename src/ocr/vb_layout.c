@@ -165,13 +165,19 @@ static int collect(TessBaseAPI *api, page_lines *pl, int lockstep, int *confiden
     return ret;
 }
 
-static void put_words(vb_buf *b, const line *ln, int from, int to)
+/* Words [from, to) of a line, joined by spaces. */
+static void append_words(vb_buf *b, const line *ln, int from, int to)
 {
     for (int j = from; j < to; j++) {
         if (j > from)
             vb_buf_putc(b, ' ');
         vb_buf_puts(b, ln->words[j].text ? ln->words[j].text : "");
     }
+}
+
+static void put_words(vb_buf *b, const line *ln, int from, int to)
+{
+    append_words(b, ln, from, to);
     vb_buf_putc(b, '\n');
 }
 
@@ -321,11 +327,7 @@ int vb_layout_number_line(const char *text)
 static char *join_words(const line *ln, int from, int to)
 {
     vb_buf b = {0};
-    for (int j = from; j < to; j++) {
-        if (j > from)
-            vb_buf_putc(&b, ' ');
-        vb_buf_puts(&b, ln->words[j].text);
-    }
+    append_words(&b, ln, from, to);
     return vb_buf_steal(&b, NULL);
 }
 
