@@ -36,26 +36,25 @@ static void test_detect(void)
 static void test_bad_inputs(void)
 {
     vb_error e;
-    VB_CHECK_STR(open_fails("tests/data/bad/empty.txt", &e), "empty file");
-    VB_CHECK_STR(open_fails("tests/data/bad/unknown.bin", &e),
-                 "unknown file type (not PDF, TIFF, PNG, JPEG or text)");
-    VB_CHECK_STR(open_fails("tests/data/bad/truncated.pdf", &e),
-                 "truncated or damaged PDF: no end-of-file marker (%%EOF)");
-    VB_CHECK_STR(open_fails("tests/data/bad/encrypted.pdf", &e),
-                 "encrypted PDF: a password is needed");
-    VB_CHECK_STR(open_fails("tests/data/bad/no-such-file.pdf", &e),
-                 "cannot open: No such file or directory");
-    /* Image files cut short: their decoders would give part of a page (or
-     * the first pages of a TIFF) without a word. */
-    VB_CHECK_STR(open_fails("tests/data/bad/truncated.jpg", &e),
-                 "truncated or damaged JPEG: no end-of-image marker");
-    VB_CHECK_STR(open_fails("tests/data/bad/truncated.png", &e),
-                 "truncated or damaged PNG: no end chunk (IEND)");
-    VB_CHECK_STR(open_fails("tests/data/bad/truncated.tif", &e),
-                 "truncated or damaged TIFF: page 2's image data ends past the end of the file");
-    VB_CHECK_STR(open_fails("tests/data/bad/cut-after-page1.tif", &e),
-                 "truncated or damaged TIFF: the directory after page 1 is unreadable (Can not "
-                 "read TIFF directory count)");
+    /* These do not open. Image files cut short are among them: their
+     * decoders would give part of a page (or the first pages of a TIFF)
+     * without a word. */
+    const char *open_failures[][2] = {
+        {"tests/data/bad/empty.txt", "empty file"},
+        {"tests/data/bad/unknown.bin", "unknown file type (not PDF, TIFF, PNG, JPEG or text)"},
+        {"tests/data/bad/truncated.pdf", "truncated or damaged PDF: no end-of-file marker (%%EOF)"},
+        {"tests/data/bad/encrypted.pdf", "encrypted PDF: a password is needed"},
+        {"tests/data/bad/no-such-file.pdf", "cannot open: No such file or directory"},
+        {"tests/data/bad/truncated.jpg", "truncated or damaged JPEG: no end-of-image marker"},
+        {"tests/data/bad/truncated.png", "truncated or damaged PNG: no end chunk (IEND)"},
+        {"tests/data/bad/truncated.tif",
+         "truncated or damaged TIFF: page 2's image data ends past the end of the file"},
+        {"tests/data/bad/cut-after-page1.tif",
+         "truncated or damaged TIFF: the directory after page 1 is unreadable (Can not "
+         "read TIFF directory count)"},
+    };
+    for (size_t i = 0; i < sizeof open_failures / sizeof *open_failures; i++)
+        VB_CHECK_STR(open_fails(open_failures[i][0], &e), open_failures[i][1]);
 
     /* These open (the header is fine) but their page cannot be had. */
     const char *page_fails[][2] = {
