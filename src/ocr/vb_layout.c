@@ -36,8 +36,15 @@ typedef struct page_lines {
 } page_lines;
 
 /* A gap this wide (share of the page width) between two words of one line,
- * across the middle of the page, separates the header's two columns. */
+ * near the middle of the page, separates the header's two columns. The left
+ * column is the narrower (about 40% of the text width), and the motto, the
+ * widest line of the right one, starts left of the middle: on
+ * hung-yen-kh-117.p1.png the gap before "CỘNG HÒA" ends at 47% of the page
+ * width, 1 pixel short of a window of the middle +-3% (the header was read as
+ * one block when that page was read at 150 dpi). So the gap must end right of
+ * COLUMN_BAND_LEFT and start left of the middle plus COLUMN_GAP. */
 #define COLUMN_GAP 0.03
+#define COLUMN_BAND_LEFT 0.35
 /* The header sits in the first lines of the page; the recipients ("Nơi
  * nhận:") and the signer block in the last lines. */
 #define HEADER_MAX_LINES 8
@@ -115,6 +122,7 @@ static int collect(TessBaseAPI *api, page_lines *pl, int lockstep, int *confiden
     }
     const TessPageIterator *geo = pit ? pit : rit;
     int ret = 1, words = 0, conf_sum = 0;
+    int new_line = 1, new_para = 0;
     do {
         char *t = TessResultIteratorGetUTF8Text(it, RIL_WORD);
         if (!t)
@@ -132,13 +140,26 @@ static int collect(TessBaseAPI *api, page_lines *pl, int lockstep, int *confiden
                 break;
             }
         }
-        if (pl->n == 0 || TessPageIteratorIsAtBeginningOf(geo, RIL_TEXTLINE)) {
+        if (TessPageIteratorIsAtBeginningOf(geo, RIL_TEXTLINE)) {
+            new_line = 1;
+            new_para = TessPageIteratorIsAtBeginningOf(geo, RIL_PARA);
+        }
+        /* A word without text (a rule under a header line, read as a text
+         * line of its own when the page is read reduced) is no word: its
+         * line would come out blank and count as a header line. It still
+         * counts in the confidence, as in TessBaseAPIMeanTextConf. */
+        if (!t[strspn(t, " ")]) {
+            TessDeleteText(t);
+            continue;
+        }
+        if (new_line || pl->n == 0) {
             line *ln = open_line(pl);
             if (!ln) {
                 TessDeleteText(t);
                 break;
             }
-            ln->para_start = TessPageIteratorIsAtBeginningOf(geo, RIL_PARA);
+            new_line = 0;
+            ln->para_start = new_para;
             ln->left = l;
             int x1, y1, x2, y2;
             ln->base = TessPageIteratorBaseline(geo, RIL_TEXTLINE, &x1, &y1, &x2, &y2) ? y1 : b;
@@ -191,9 +212,10 @@ static int split_point(const line *ln, int width)
         return ln->n;
     if (ln->left >= mid - gap / 2)
         return 0;
+    int band_left = (int)(COLUMN_BAND_LEFT * width);
     for (int j = 1; j < ln->n; j++) {
         int g0 = ln->words[j - 1].right, g1 = ln->words[j].left;
-        if (g1 - g0 >= gap && g0 < mid + gap && g1 > mid - gap)
+        if (g1 - g0 >= gap && g0 < mid + gap && g1 > band_left)
             return j;
     }
     return -1;
