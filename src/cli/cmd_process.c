@@ -323,7 +323,7 @@ static int parse_shard(const char *arg, int *k, int *n)
 static void usage(FILE *f)
 {
     fprintf(f, "usage: vanban process PATH... --db ARCHIVE.db [--jobs N] [--out RECORDS.jsonl]\n"
-               "                      [--shard K/N] [--force] [--quiet]\n"
+               "                      [--shard K/N] [--force] [--quiet] [--full-resolution]\n"
                "  Walks folders (every PDF, TIFF, PNG, JPEG and *.txt file), processes each\n"
                "  document and stores its record in the archive. Documents already stored\n"
                "  (same content) are skipped unless --force; Ctrl-C stops cleanly and the\n"
@@ -335,21 +335,21 @@ static void usage(FILE *f)
                "  --out FILE   also append the record of every input processed (stored or\n"
                "               failed; not the skipped ones) to FILE, JSON Lines\n"
                "  --quiet      no progress bar and no summary; errors are still reported\n"
+               "  --full-resolution\n"
+               "               read clean pages at their scanned resolution; by default a\n"
+               "               page with large enough text is read reduced, which is faster\n"
                "  Exit code 0: every input stored or skipped; 2: some failed (each recorded\n"
                "  in the archive and --out with its reason); 130: interrupted, run again.\n");
 }
 
 int cmd_process(int argc, char **argv)
 {
-    static const struct option longopts[] = {{"db", required_argument, NULL, 'd'},
-                                             {"jobs", required_argument, NULL, 'j'},
-                                             {"out", required_argument, NULL, 'o'},
-                                             {"shard", required_argument, NULL, 's'},
-                                             {"force", no_argument, NULL, 'f'},
-                                             {"quiet", no_argument, NULL, 'q'},
-                                             {"rules", required_argument, NULL, 'R'},
-                                             {"help", no_argument, NULL, 'h'},
-                                             {NULL, 0, NULL, 0}};
+    static const struct option longopts[] = {
+        {"db", required_argument, NULL, 'd'},        {"jobs", required_argument, NULL, 'j'},
+        {"out", required_argument, NULL, 'o'},       {"shard", required_argument, NULL, 's'},
+        {"force", no_argument, NULL, 'f'},           {"quiet", no_argument, NULL, 'q'},
+        {"rules", required_argument, NULL, 'R'},     {"help", no_argument, NULL, 'h'},
+        {"full-resolution", no_argument, NULL, 'F'}, {NULL, 0, NULL, 0}};
     const char *db_path = NULL, *out_path = NULL, *shard = NULL, *rules_dir = NULL;
     process_cmd c = {0};
     pipeline_opts po = {0};
@@ -368,6 +368,7 @@ int cmd_process(int argc, char **argv)
         case 's': shard = optarg; break;
         case 'f': c.force = 1; break;
         case 'q': quiet = 1; break;
+        case 'F': po.full_resolution = 1; break;
         case 'R': rules_dir = optarg; break;
         case 'h': usage(stdout); return VB_EXIT_OK;
         default: usage(stderr); return VB_EXIT_USAGE;

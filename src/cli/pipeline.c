@@ -136,9 +136,11 @@ static void on_page(void *user, vb_ocr_result *r)
         if (r->noisy)
             doc_warn(doc, "page %d: speckle noise removed before OCR", r->page + 1);
         if (r->reread)
-            doc_warn(doc, "page %d: the number line read a second time, from a median-filtered copy",
+            doc_warn(doc,
+                     "page %d: the number line read a second time, from a median-filtered copy",
                      r->page + 1);
     }
+    pl->stats->pages_reduced += r->reduce > 1;
     pl->stats->recognize_seconds += r->recognize_seconds;
     pl->stats->clean_seconds += r->clean_seconds;
     pl->stats->layout_seconds += r->layout_seconds;
@@ -161,6 +163,7 @@ static vb_status ensure_ocr(pipeline *pl, vb_error *err)
         .jobs = pl->opts->jobs,
         .lang = pl->opts->lang,
         .no_clean = pl->opts->no_clean,
+        .full_resolution = pl->opts->full_resolution,
         .done = on_page,
         .user = pl,
     };

@@ -54,6 +54,7 @@ typedef struct pipeline_opts {
     int jobs;
     const char *lang;
     int no_clean;
+    int full_resolution; /* clean pages read unreduced (vb_ocr_opts.full_resolution) */
     int dpi;
     pipeline_doc_fn on_document;   /* required */
     pipeline_skip_fn skip;         /* optional */
@@ -67,6 +68,7 @@ typedef struct pipeline_stats {
     int docs_failed;
     int pages;
     int pages_failed;
+    int pages_reduced; /* read reduced (vb_ocr_result.reduce > 1) */
     int interrupted;
     double recognize_seconds; /* summed over pages: TessBaseAPIRecognize alone */
     double clean_seconds;

@@ -356,7 +356,7 @@ static char *join_words(const line *ln, int from, int to)
 /* Words [0, to) of header line `ln`, the left column's part, replaced by a
  * second reading when they read as a number line that is not well formed and
  * the second reading is. Returns 1 when replaced. */
-static int reread_number_line(TessBaseAPI *api, PIX *page, int dpi, line *ln, int to)
+static int reread_number_line(TessBaseAPI *api, const vb_layout_page *page, line *ln, int to)
 {
     char *text = join_words(ln, 0, to);
     int doubtful = text && vb_layout_number_line(text) == 0;
@@ -373,8 +373,15 @@ static int reread_number_line(TessBaseAPI *api, PIX *page, int dpi, line *ln, in
     }
     vb_ocr_word *w = NULL;
     int n = 0;
-    if (vb_reread_line(api, page, dpi, l, t, r, b, &w, &n) <= 0)
+    int k = page->reduce;
+    if (vb_reread_line(api, page->full, page->dpi, l * k, t * k, r * k, b * k, &w, &n) <= 0)
         return 0;
+    for (int j = 0; j < n; j++) { /* back into the reduced page */
+        w[j].left /= k;
+        w[j].right /= k;
+        w[j].top /= k;
+        w[j].bottom /= k;
+    }
     line again = {.words = w, .n = n};
     char *text2 = join_words(&again, 0, n);
     int good = text2 && vb_layout_number_line(text2) == 1;
@@ -401,10 +408,10 @@ static int reread_number_line(TessBaseAPI *api, PIX *page, int dpi, line *ln, in
     return 1;
 }
 
-char *vb_layout_text(TessBaseAPI *api, PIX *page, int dpi, int header, int *confidence,
+char *vb_layout_text(TessBaseAPI *api, const vb_layout_page *page, int header, int *confidence,
                      int *reread)
 {
-    int width = pixGetWidth(page);
+    int width = pixGetWidth(page->full) / page->reduce;
     *reread = 0;
     page_lines pl = {0};
     int got = collect(api, &pl, 1, confidence);
@@ -427,7 +434,7 @@ char *vb_layout_text(TessBaseAPI *api, PIX *page, int dpi, int header, int *conf
             head_end = 0;
         for (int i = 0; i < head_end; i++) {
             int s = split_point(&pl.lines[i], width);
-            if (s > 0 && reread_number_line(api, page, dpi, &pl.lines[i], s))
+            if (s > 0 && reread_number_line(api, page, &pl.lines[i], s))
                 *reread = 1;
         }
     }

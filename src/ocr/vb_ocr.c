@@ -68,32 +68,42 @@ static void recognise(worker *w, job *j, vb_ocr_result *r)
 {
     vb_ocr *pool = w->pool;
     PIX *img = j->pix;
-    PIX *clean = NULL;
+    PIX *clean = NULL, *reduced = NULL;
+    int reduce = 1;
     double t0 = vb_now(), c0 = vb_ocr_thread_cpu();
     if (!pool->opts.no_clean) {
         vb_ocr_clean_info info;
-        if (vb_ocr_clean(j->pix, &clean, &info, &r->err) != VB_OK)
+        vb_status st = pool->opts.full_resolution ? vb_ocr_clean(j->pix, &clean, &info, &r->err)
+                                                  : vb_ocr_clean_reduced(j->pix, &clean, &reduced,
+                                                                         &reduce, &info, &r->err);
+        if (st != VB_OK)
             return;
         r->noisy = info.noisy;
         r->skew_degrees = info.skew_degrees;
-        img = clean;
+        img = reduced ? reduced : clean;
     }
+    r->reduce = reduce;
+    /* The words' boxes are in the reduced page; the number line's second
+     * reading crops the full page. */
+    vb_layout_page page = {.full = clean ? clean : j->pix, .dpi = j->dpi, .reduce = reduce};
+    int dpi = (j->dpi + reduce / 2) / reduce;
     double t1 = vb_now(), c1 = vb_ocr_thread_cpu();
     TessBaseAPISetImage2(w->api, img);
-    TessBaseAPISetSourceResolution(w->api, j->dpi);
+    TessBaseAPISetSourceResolution(w->api, dpi);
     int failed = TessBaseAPIRecognize(w->api, NULL) != 0;
     double t2 = vb_now(), c2 = vb_ocr_thread_cpu();
     if (failed) {
         vb_error_set(&r->err, VB_ERR_INTERNAL, "Tesseract could not recognise the page");
     } else {
         int conf = 0, reread = 0;
-        r->text = vb_layout_text(w->api, img, j->dpi, j->page == 0, &conf, &reread);
+        r->text = vb_layout_text(w->api, &page, j->page == 0, &conf, &reread);
         r->reread = reread;
         if (!r->text)
             vb_error_set(&r->err, VB_ERR_NOMEM, "out of memory");
         r->confidence = conf;
     }
     TessBaseAPIClear(w->api);
+    pixDestroy(&reduced);
     pixDestroy(&clean);
     double t3 = vb_now(), c3 = vb_ocr_thread_cpu();
     r->clean_seconds = t1 - t0;

@@ -2,9 +2,11 @@
  * vb_ocr.h: the ocr stage. Cleans a page image with Leptonica (grayscale,
  * background normalisation, binarisation, deskew, despeckle when the page is
  * noisy) and recognises it with Tesseract through its C API, automatic page
- * segmentation, the page's resolution set. On a document's first page the
- * two-column header is read left block first, and a number line whose symbol
- * OCR broke is read a second time from a median-filtered copy.
+ * segmentation, the page's resolution set. A clean page whose text is large
+ * enough is read from a gray copy reduced by an integer factor (see
+ * vb_ocr_reduction). On a document's first page the two-column header is
+ * read left block first, and a number line whose symbol OCR broke is read a
+ * second time from a median-filtered copy.
  *
  * A vb_ocr handle is a pool of `jobs` threads, each with its own Tesseract
  * engine. Pages go in with vb_ocr_submit (which blocks while the bounded queue
@@ -42,6 +44,7 @@ typedef struct vb_ocr_result {
     double clean_cpu, recognize_cpu, layout_cpu;
     int noisy;           /* 1 if the clean-up found speckle noise and removed it */
     int reread;          /* 1 if the header's number line was read a second time */
+    int reduce;          /* the page was read reduced by this factor (1: as it is) */
     double skew_degrees; /* skew corrected */
     vb_error err;        /* err.code != VB_OK if the page failed */
 } vb_ocr_result;
@@ -54,6 +57,8 @@ typedef struct vb_ocr_opts {
     const char *datapath; /* NULL = Tesseract's default tessdata */
     int psm;              /* page segmentation mode; 0 = 3 (fully automatic) */
     int no_clean;         /* 1: give Tesseract the image as it is */
+    int full_resolution;  /* 1: clean pages are read at their own resolution, not
+                           * reduced (see vb_ocr_reduction) */
     vb_ocr_done_fn done;  /* required */
     void *user;
 } vb_ocr_opts;
@@ -90,6 +95,23 @@ typedef struct vb_ocr_clean_info {
 /* The clean-up alone (thread-safe, for tests and benchmarks): a new 1-bpp
  * image in *out, the caller destroys it. */
 vb_status vb_ocr_clean(struct Pix *in, struct Pix **out, vb_ocr_clean_info *info, vb_error *err);
+
+/* vb_ocr_clean, and the page to recognise in *reduced: NULL (*k = 1) when it
+ * is *out itself, else *out reduced by *k to gray (vb_ocr_reduction,
+ * vb_ocr_reduce). Noisy pages are not reduced. The caller destroys both. */
+vb_status vb_ocr_clean_reduced(struct Pix *in, struct Pix **out, struct Pix **reduced, int *k,
+                               vb_ocr_clean_info *info, vb_error *err);
+
+/* The factor (1 to 4) by which a clean 1-bpp page can be reduced before
+ * recognition without its text falling below the size Tesseract's LSTM reads
+ * lines at: measured from the text itself (its components' median height),
+ * 1 when the page has too little text to tell or is not 1 bpp. */
+int vb_ocr_reduction(struct Pix *bin);
+
+/* `bin` (1 bpp) reduced by k (2 to 4) to an 8-bpp gray page, each pixel the
+ * mean of k x k; its resolution divided by k. NULL for another k or no
+ * memory. */
+struct Pix *vb_ocr_reduce(struct Pix *bin, int k);
 
 /* Number of online cores (at least 1). */
 int vb_ocr_default_jobs(void);

