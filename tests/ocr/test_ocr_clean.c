@@ -171,6 +171,33 @@ int main(void)
     pixDestroy(&out);
     pixDestroy(&noisy);
 
+    /* Small print, 1 bit: strokes 1 pixel wide, which a 2x2 opening takes
+     * whole, and 5x5 full stops. Without specks the page is not noisy and
+     * keeps every stop; with them it is. */
+    PIX *thin = pixCreate(1600, 2000, 1);
+    pixSetResolution(thin, 300, 300);
+    int stops = 0;
+    for (int y = 100; y < 1900; y += 40)
+        for (int x = 100; x < 1450; x += 60) {
+            for (int k = 0; k < 10; k++) /* a word of ten thin strokes */
+                pixRasterop(thin, x + 4 * k, y, 1, 20, PIX_SET, NULL, 0, 0);
+            pixRasterop(thin, x + 42, y + 15, 5, 5, PIX_SET, NULL, 0, 0);
+            stops++;
+        }
+    VB_CHECK_INT(vb_ocr_clean(thin, &out, &info, &e), VB_OK);
+    VB_CHECK_INT(info.noisy, 0);
+    VB_CHECK_INT(black_components(out), black_components(thin));
+    pixDestroy(&out);
+    PIX *thin_specks = pixCopy(NULL, thin);
+    for (int i = 0; i < 3000; i++)
+        pixSetPixel(thin_specks, (int)(next_rand() % 1600), (int)(next_rand() % 2000), 1);
+    VB_CHECK_INT(vb_ocr_clean(thin_specks, &out, &info, &e), VB_OK);
+    VB_CHECK_INT(info.noisy, 1);
+    VB_CHECK(stops > 0);
+    pixDestroy(&out);
+    pixDestroy(&thin_specks);
+    pixDestroy(&thin);
+
     /* A speckled binary page: the same pixels as the rule written with
      * Leptonica's component selection, at page widths that fill the last
      * word and that do not; but for the dots beside words that vb_clean.c
