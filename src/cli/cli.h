@@ -39,4 +39,10 @@ void cli_install_signals(void);
 /* Shared option: --jobs N (0 = cores). Parses "N"; -1 on error. */
 int cli_parse_jobs(const char *s);
 
+/* The --full-resolution option's help (ocr, extract, process). */
+#define CLI_FULL_RESOLUTION_HELP                                                                   \
+    "  --full-resolution\n"                                                                        \
+    "               read clean pages at their scanned resolution; by default a\n"                  \
+    "               page with large enough text is read reduced, which is faster\n"
+
 #endif

@@ -52,18 +52,16 @@ static int on_document(void *user, pipeline_doc *doc)
 
 static void usage_docs(FILE *f, const char *cmd)
 {
-    fprintf(f,
-            "usage: vanban %s [--jobs N] [--lang L] [--no-clean] [--full-resolution]%s\n"
-            "       FILE...\n"
-            "  FILE is a PDF, TIFF, PNG, JPEG or UTF-8 text file; - reads standard input.\n"
-            "  --jobs N     OCR threads (default: the number of cores)\n"
-            "  --lang L     Tesseract language (default: vie)\n"
-            "  --no-clean   give Tesseract the page image without clean-up\n"
-            "  --full-resolution\n"
-            "               read clean pages at their scanned resolution; by default a\n"
-            "               page with large enough text is read reduced, which is faster\n"
-            "  --stats      print timing (JSON) on standard error at the end\n",
-            cmd, strcmp(cmd, "ocr") == 0 ? " [--raw]" : " [--rules DIR]");
+    fprintf(
+        f,
+        "usage: vanban %s [--jobs N] [--lang L] [--no-clean] [--full-resolution]%s\n"
+        "       FILE...\n"
+        "  FILE is a PDF, TIFF, PNG, JPEG or UTF-8 text file; - reads standard input.\n"
+        "  --jobs N     OCR threads (default: the number of cores)\n"
+        "  --lang L     Tesseract language (default: vie)\n"
+        "  --no-clean   give Tesseract the page image without clean-up\n" CLI_FULL_RESOLUTION_HELP
+        "  --stats      print timing (JSON) on standard error at the end\n",
+        cmd, strcmp(cmd, "ocr") == 0 ? " [--raw]" : " [--rules DIR]");
     if (strcmp(cmd, "ocr") == 0)
         fprintf(f, "  --raw        print Tesseract's text without normalisation\n"
                    "Prints UTF-8 text; pages (and documents) are separated by a form feed.\n");

@@ -334,10 +334,8 @@ static void usage(FILE *f)
                "               JOB_COMPLETION_INDEX/VANBAN_SHARDS)\n"
                "  --out FILE   also append the record of every input processed (stored or\n"
                "               failed; not the skipped ones) to FILE, JSON Lines\n"
-               "  --quiet      no progress bar and no summary; errors are still reported\n"
-               "  --full-resolution\n"
-               "               read clean pages at their scanned resolution; by default a\n"
-               "               page with large enough text is read reduced, which is faster\n"
+               "  --quiet      no progress bar and no summary; errors are still "
+               "reported\n" CLI_FULL_RESOLUTION_HELP
                "  Exit code 0: every input stored or skipped; 2: some failed (each recorded\n"
                "  in the archive and --out with its reason); 130: interrupted, run again.\n");
 }

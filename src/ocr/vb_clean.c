@@ -25,10 +25,10 @@
  * noisy only if it also has specks: components of at most 4x4 pixels at
  * 300 dpi, smaller than an 11 pt full stop or dot-below. Clean pages have
  * none, at 14, 12 or 11 pt; photocopied ones (the fixtures' and the held-out
- * noisy pages, binarised here) 10,700 to 12,900 a page (over 100 a square
- * inch). */
+ * noisy pages, binarised here) 10,700 to 12,900 an A4 page at 300 dpi (over
+ * 1,200 a megapixel). The bound is 55 a megapixel (about 480 a page). */
 #define SPECK_SIDE 4
-#define NOISE_SPECKS_PER_SQ_INCH 5
+#define NOISE_SPECKS_PER_MEGAPIXEL 55
 /* Skew smaller than this is left alone: rotating costs and blurs nothing. */
 /* Background normalisation maps paper to 200 and ink towards 0: the paper's
  * level is measured in tiles of 10x15 pixels (Leptonica's defaults). */
@@ -242,29 +242,36 @@ static int label_runs(ink_runs *ir, l_int32 gap)
     return 1;
 }
 
-/* The number of 8-connected components of at most side x side pixels. */
+/* The number of 8-connected components of at most side x side pixels, -1
+ * if out of memory. */
 static l_int32 count_specks(PIX *bin, l_int32 side)
 {
     ink_runs ir = {0};
-    l_int32 n = 0;
-    if (find_runs(bin, &ir) && label_runs(&ir, 0))
+    l_int32 n = -1;
+    if (find_runs(bin, &ir) && label_runs(&ir, 0)) {
+        n = 0;
         for (l_int32 i = 0; i < ir.n; i++) {
             const ink_comp *c = &ir.comp[i];
-            n += ir.run[i].root == i && c->x1 - c->x0 < side && c->y1 - c->y0 < side;
+            n += ir.run[i].root == i && c->x1 - c->x0 + 1 <= side && c->y1 - c->y0 + 1 <= side;
         }
+    }
     free(ir.run);
     free(ir.comp);
     return n;
 }
 
-/* Is the page noisy? The opening's share first (cheap), then the specks. */
+/* Is the page noisy? The opening's share first (cheap), then the specks. A
+ * resolution tag can be wrong (a 300 dpi scan saved as 72 dpi), so the one
+ * the speck size is scaled by is held within 150-600 dpi, and their number is
+ * counted per pixel, not per inch. Out of memory: the opening's share alone. */
 static int is_noisy(PIX *bin, int dpi)
 {
     if (speckle_fraction(bin) <= NOISE_FRACTION)
         return 0;
-    double sq_inches = (double)pixGetWidth(bin) * pixGetHeight(bin) / ((double)dpi * dpi);
-    l_int32 side = SPECK_SIDE * dpi / 300 > 1 ? SPECK_SIDE * dpi / 300 : 1;
-    return count_specks(bin, side) >= NOISE_SPECKS_PER_SQ_INCH * sq_inches;
+    dpi = dpi < 150 ? 150 : dpi > 600 ? 600 : dpi;
+    l_int32 specks = count_specks(bin, SPECK_SIDE * dpi / 300);
+    double megapixels = (double)pixGetWidth(bin) * pixGetHeight(bin) / 1e6;
+    return specks < 0 || specks >= NOISE_SPECKS_PER_MEGAPIXEL * megapixels;
 }
 
 /* Set or clear pixels x0..x1 of a row of packed words. */
@@ -823,12 +830,14 @@ vb_status vb_ocr_clean_reduced(PIX *in, PIX **out, PIX **reduced, int *k, vb_ocr
  * scanner or a conversion may have got wrong): the median height of the
  * page's connected components is about the x-height (marks count too, but
  * letters outnumber them); it must stay at least REDUCED_HEIGHT pixels after
- * reduction. 14 pt at 300 dpi measures 28 (k = 2), the same page at 200 dpi
- * 19 (k = 1), at 600 dpi 56 (k = 4); the held-out 12 and 11 pt pages are
- * not reduced (a bound of 10 reduced them: 12 pt read worse, 0.21% -> 0.25%,
- * worst page 0.46% -> 0.93%). At k = 2 the fixtures' 11 pt recipient lines (x-height ~10
- * pixels reduced) still read exactly. */
-#define REDUCED_HEIGHT 13
+ * reduction. At 300 dpi the held-out pages measure 28 at 14 pt (k = 2), 27 at
+ * 13 pt, 25 at 12 pt and 23 at 11 pt (k = 1); the 14 pt page at 200 dpi 19
+ * (k = 1), at 600 dpi 56 (k = 4). Reduced, 13 pt read worse (0.30% -> 0.36%,
+ * 4 pages better, 5 worse), and 12 pt too (0.21% -> 0.25%, worst page 0.46%
+ * -> 0.93%): the bound is 14, and a 14 pt scan whose letters come out a pixel
+ * thinner is read at full resolution. At k = 2 the fixtures' 11 pt
+ * recipient lines (x-height ~10 pixels reduced) still read exactly. */
+#define REDUCED_HEIGHT 14
 #define REDUCE_MAX 4
 /* Fewer letter-sized components than this (a blank page, a photograph): the
  * median says little, and the page is left as it is. */

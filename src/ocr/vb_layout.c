@@ -141,8 +141,9 @@ static int collect(TessBaseAPI *api, page_lines *pl, int lockstep, int *confiden
             }
         }
         if (TessPageIteratorIsAtBeginningOf(geo, RIL_TEXTLINE)) {
+            /* a paragraph a skipped blank line opened stays opened */
+            new_para = (new_line && new_para) || TessPageIteratorIsAtBeginningOf(geo, RIL_PARA);
             new_line = 1;
-            new_para = TessPageIteratorIsAtBeginningOf(geo, RIL_PARA);
         }
         /* A word without text (a rule under a header line, read as a text
          * line of its own when the page is read reduced) is no word: its
@@ -373,8 +374,11 @@ static int reread_number_line(TessBaseAPI *api, const vb_layout_page *page, line
     }
     vb_ocr_word *w = NULL;
     int n = 0;
+    /* a reduced pixel covers k x k full ones: the box's last row and column
+     * end k - 1 pixels further (the crop is clipped to the page) */
     int k = page->reduce;
-    if (vb_reread_line(api, page->full, page->dpi, l * k, t * k, r * k, b * k, &w, &n) <= 0)
+    if (vb_reread_line(api, page->full, page->dpi, l * k, t * k, (r + 1) * k, (b + 1) * k, &w,
+                       &n) <= 0)
         return 0;
     for (int j = 0; j < n; j++) { /* back into the reduced page */
         w[j].left /= k;
@@ -411,7 +415,7 @@ static int reread_number_line(TessBaseAPI *api, const vb_layout_page *page, line
 char *vb_layout_text(TessBaseAPI *api, const vb_layout_page *page, int header, int *confidence,
                      int *reread)
 {
-    int width = pixGetWidth(page->full) / page->reduce;
+    int width = page->width;
     *reread = 0;
     page_lines pl = {0};
     int got = collect(api, &pl, 1, confidence);

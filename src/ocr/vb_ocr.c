@@ -85,7 +85,8 @@ static void recognise(worker *w, job *j, vb_ocr_result *r)
     r->reduce = reduce;
     /* The words' boxes are in the reduced page; the number line's second
      * reading crops the full page. */
-    vb_layout_page page = {.full = clean ? clean : j->pix, .dpi = j->dpi, .reduce = reduce};
+    vb_layout_page page = {
+        .full = clean ? clean : j->pix, .dpi = j->dpi, .reduce = reduce, .width = pixGetWidth(img)};
     int dpi = (j->dpi + reduce / 2) / reduce;
     double t1 = vb_now(), c1 = vb_ocr_thread_cpu();
     TessBaseAPISetImage2(w->api, img);

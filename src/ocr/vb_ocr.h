@@ -4,7 +4,7 @@
  * noisy) and recognises it with Tesseract through its C API, automatic page
  * segmentation, the page's resolution set. A clean page whose text is large
  * enough is read from a gray copy reduced by an integer factor (see
- * vb_ocr_reduction). On a document's first page the two-column header is
+ * vb_clean.c). On a document's first page the two-column header is
  * read left block first, and a number line whose symbol OCR broke is read a
  * second time from a median-filtered copy.
  *
@@ -95,23 +95,6 @@ typedef struct vb_ocr_clean_info {
 /* The clean-up alone (thread-safe, for tests and benchmarks): a new 1-bpp
  * image in *out, the caller destroys it. */
 vb_status vb_ocr_clean(struct Pix *in, struct Pix **out, vb_ocr_clean_info *info, vb_error *err);
-
-/* vb_ocr_clean, and the page to recognise in *reduced: NULL (*k = 1) when it
- * is *out itself, else *out reduced by *k to gray (vb_ocr_reduction,
- * vb_ocr_reduce). Noisy pages are not reduced. The caller destroys both. */
-vb_status vb_ocr_clean_reduced(struct Pix *in, struct Pix **out, struct Pix **reduced, int *k,
-                               vb_ocr_clean_info *info, vb_error *err);
-
-/* The factor (1 to 4) by which a clean 1-bpp page can be reduced before
- * recognition without its text falling below the size Tesseract's LSTM reads
- * lines at: measured from the text itself (its components' median height),
- * 1 when the page has too little text to tell or is not 1 bpp. */
-int vb_ocr_reduction(struct Pix *bin);
-
-/* `bin` (1 bpp) reduced by k (2 to 4) to an 8-bpp gray page, each pixel the
- * mean of k x k; its resolution divided by k. NULL for another k or no
- * memory. */
-struct Pix *vb_ocr_reduce(struct Pix *bin, int k);
 
 /* Number of online cores (at least 1). */
 int vb_ocr_default_jobs(void);

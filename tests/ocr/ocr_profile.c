@@ -7,10 +7,10 @@
  * For every image page of every FILE: the ingest (decode) time on the calling
  * thread, each clean-up step (vb_ocr_clean_info), and, unless --no-recognize,
  * the worker's clean-up, recognition (TessBaseAPIRecognize alone) and layout
- * times through a one-engine vb_ocr pool. The clean-up steps are timed on a
- * separate run of vb_ocr_clean, repeated N times (best of N) to smooth out
- * the cache and frequency noise. The last line sums the pages: non-recognition
- * CPU (ingest + clean-up + layout) against recognition CPU.
+ * times through a one-engine vb_ocr pool. The clean-up steps (the reduction
+ * included) are timed on a separate run of vb_ocr_clean_reduced, repeated N
+ * times (best of N) to smooth out the cache and frequency noise. The last line sums the pages:
+ * non-recognition CPU (ingest + clean-up + layout) against recognition CPU.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -22,6 +22,7 @@
 
 #include "vb_ingest.h"
 #include "vb_ocr.h"
+#include "vb_ocr_internal.h"
 
 typedef struct totals {
     pthread_mutex_t lock;
@@ -110,13 +111,15 @@ int main(int argc, char **argv)
             double best_total = 1e30;
             for (int r = 0; r < repeat; r++) {
                 vb_ocr_clean_info info;
-                PIX *out = NULL;
-                if (vb_ocr_clean(page.pix, &out, &info, &err) != VB_OK) {
+                PIX *out = NULL, *reduced = NULL;
+                int k = 1;
+                if (vb_ocr_clean_reduced(page.pix, &out, &reduced, &k, &info, &err) != VB_OK) {
                     fprintf(stderr, "ocr-profile: %s: page %d: %s\n", argv[a], p + 1, err.message);
                     status = 1;
                     break;
                 }
                 pixDestroy(&out);
+                pixDestroy(&reduced);
                 double total = 0;
                 for (int s = 0; s < info.n_steps; s++)
                     total += info.step_cpu[s];
