@@ -242,13 +242,20 @@ static int label_runs(ink_runs *ir, l_int32 gap)
     return 1;
 }
 
+/* The page's ink as 8-connected components (ir->comp, indexed by their
+ * first run); 0 if out of memory. The caller frees ir->run and ir->comp. */
+static int label_page(PIX *bin, ink_runs *ir)
+{
+    return find_runs(bin, ir) && label_runs(ir, 0);
+}
+
 /* The number of 8-connected components of at most side x side pixels, -1
  * if out of memory. */
 static l_int32 count_specks(PIX *bin, l_int32 side)
 {
     ink_runs ir = {0};
     l_int32 n = -1;
-    if (find_runs(bin, &ir) && label_runs(&ir, 0)) {
+    if (label_page(bin, &ir)) {
         n = 0;
         for (l_int32 i = 0; i < ir.n; i++) {
             const ink_comp *c = &ir.comp[i];
@@ -709,10 +716,8 @@ static PIX *clean_noisy(PIX *bin, int scale, vb_ocr_clean_info *info, double *ma
     return out;
 }
 
-/* vb_ocr_clean, and with `reduced` the page to read: NULL when the page is
- * read as *out is, else *out reduced by *k (vb_ocr_reduction). */
-static vb_status clean_page(PIX *in, PIX **out, PIX **reduced, int *k, vb_ocr_clean_info *info,
-                            vb_error *err)
+vb_status vb_ocr_clean_reduced(PIX *in, PIX **out, PIX **reduced, int *k, vb_ocr_clean_info *info,
+                               vb_error *err)
 {
     vb_ocr_clean_info local = {0};
     if (!info)
@@ -801,13 +806,7 @@ static vb_status clean_page(PIX *in, PIX **out, PIX **reduced, int *k, vb_ocr_cl
 
 vb_status vb_ocr_clean(PIX *in, PIX **out, vb_ocr_clean_info *info, vb_error *err)
 {
-    return clean_page(in, out, NULL, NULL, info, err);
-}
-
-vb_status vb_ocr_clean_reduced(PIX *in, PIX **out, PIX **reduced, int *k, vb_ocr_clean_info *info,
-                               vb_error *err)
-{
-    return clean_page(in, out, reduced, k, info, err);
+    return vb_ocr_clean_reduced(in, out, NULL, NULL, info, err);
 }
 
 /* Reduction for recognition. Tesseract's LSTM reads each text line scaled to
@@ -847,20 +846,18 @@ int vb_ocr_reduction(PIX *bin)
 {
     if (!bin || pixGetDepth(bin) != 1)
         return 1;
-    BOXA *boxa = pixConnCompBB(bin, 8);
-    if (!boxa)
-        return 1;
-    int n = boxaGetCount(boxa);
+    ink_runs ir = {0};
+    NUMA *heights = label_page(bin, &ir) ? numaCreate(ir.n > 0 ? ir.n : 1) : NULL;
     l_int32 max_h = pixGetHeight(bin) / 16;
-    NUMA *heights = numaCreate(n > 0 ? n : 1);
-    for (int i = 0; heights && i < n; i++) {
-        l_int32 w, h;
+    for (l_int32 i = 0; heights && i < ir.n; i++) {
+        const ink_comp *c = &ir.comp[i];
+        l_int32 w = c->x1 - c->x0 + 1, h = c->y1 - c->y0 + 1;
         /* specks and rules out: ink at least 4 pixels high, not a line */
-        if (boxaGetBoxGeometry(boxa, i, NULL, NULL, &w, &h) == 0 && h >= 4 && h <= max_h &&
-            w <= 8 * h)
+        if (ir.run[i].root == i && h >= 4 && h <= max_h && w <= 8 * h)
             numaAddNumber(heights, (l_float32)h);
     }
-    boxaDestroy(&boxa);
+    free(ir.run);
+    free(ir.comp);
     l_float32 median = 0;
     int k = 1;
     if (heights && numaGetCount(heights) >= REDUCE_MIN_COMPONENTS &&

@@ -73,10 +73,8 @@ static void recognise(worker *w, job *j, vb_ocr_result *r)
     double t0 = vb_now(), c0 = vb_ocr_thread_cpu();
     if (!pool->opts.no_clean) {
         vb_ocr_clean_info info;
-        vb_status st = pool->opts.full_resolution ? vb_ocr_clean(j->pix, &clean, &info, &r->err)
-                                                  : vb_ocr_clean_reduced(j->pix, &clean, &reduced,
-                                                                         &reduce, &info, &r->err);
-        if (st != VB_OK)
+        PIX **to_read = pool->opts.full_resolution ? NULL : &reduced;
+        if (vb_ocr_clean_reduced(j->pix, &clean, to_read, &reduce, &info, &r->err) != VB_OK)
             return;
         r->noisy = info.noisy;
         r->skew_degrees = info.skew_degrees;

@@ -58,7 +58,8 @@ struct Pix *vb_ocr_background_gray_map(struct Pix *gray, int sx, int sy, int thr
 
 /* vb_ocr_clean, and the page to recognise in *reduced: NULL (*k = 1) when it
  * is *out itself, else *out reduced by *k to gray (vb_ocr_reduction,
- * vb_ocr_reduce). Noisy pages are not reduced. The caller destroys both. */
+ * vb_ocr_reduce). Noisy pages are not reduced. The caller destroys both.
+ * With `reduced` NULL (k unused), vb_ocr_clean. */
 vb_status vb_ocr_clean_reduced(struct Pix *in, struct Pix **out, struct Pix **reduced, int *k,
                                vb_ocr_clean_info *info, vb_error *err);
 
